@@ -1,0 +1,1 @@
+"""The Stripe-shaped HTTP API (``/v1``): parse, call a service, render."""

@@ -1,0 +1,68 @@
+"""``Idempotency-Key``: the first response for a key is stored and replayed.
+
+The record is inserted in the same transaction as the work it describes, so a crash
+leaves neither. Two concurrent requests with one key race on a unique constraint: the
+loser rolls back and replays the winner's stored response (or gets 409 if the winner
+has not committed yet).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+
+from billfold.context import Ctx
+from billfold.errors import IdempotencyError
+from billfold.models import IdempotencyRecord
+
+__all__ = ["StoredResponse", "fingerprint", "lookup", "store"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """A response to replay."""
+
+    status_code: int
+    body: bytes
+
+
+def fingerprint(method: str, path: str, params: dict[str, Any]) -> str:
+    """What must match for a key to be reused: method, path and parameters."""
+    blob = orjson.dumps([method, path, params], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(blob).hexdigest()
+
+
+def lookup(ctx: Ctx, key: str, request_fingerprint: str) -> StoredResponse | None:
+    """The stored response for ``key``, or None; a mismatched reuse is an error."""
+    row = ctx.session.execute(
+        select(
+            IdempotencyRecord.request_fingerprint, IdempotencyRecord.status_code, IdempotencyRecord.response_body
+        ).where(IdempotencyRecord.account_id == ctx.account_id, IdempotencyRecord.key == key),
+    ).first()
+    if row is None:
+        return None
+    if row[0] != request_fingerprint:
+        raise IdempotencyError(
+            "Keys for idempotent requests can only be used with the same parameters they were first used with. "
+            f"Try using a key other than '{key}' if you meant to execute a different request.",
+        )
+    return StoredResponse(row[1], bytes(row[2]))
+
+
+def store(ctx: Ctx, key: str, request_fingerprint: str, status_code: int, body: bytes) -> None:
+    """Record the response for ``key`` in the current transaction."""
+    ctx.session.add(
+        IdempotencyRecord(
+            account_id=ctx.account_id,
+            key=key,
+            request_fingerprint=request_fingerprint,
+            status_code=status_code,
+            response_body=body,
+            created=ctx.clock.now(),
+        ),
+    )
+    ctx.session.flush()

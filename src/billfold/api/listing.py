@@ -1,0 +1,78 @@
+"""Stripe's list envelope and cursor pagination (newest first, ``pk`` as the cursor)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
+
+from billfold.context import Ctx
+from billfold.errors import InvalidRequestError, ResourceMissingError
+from billfold.models.base import AccountOwned
+
+__all__ = ["list_envelope", "paginate", "range_filter"]
+
+M = TypeVar("M", bound=AccountOwned)
+
+
+def list_envelope(data: Sequence[dict[str, Any]], url: str, *, has_more: bool) -> dict[str, Any]:
+    """``{"object": "list", ...}``."""
+    return {"object": "list", "data": list(data), "has_more": has_more, "url": url}
+
+
+def _cursor(ctx: Ctx, model: type[M], object_id: str, param: str, kind: str) -> int:
+    pk = ctx.session.execute(
+        select(model.pk).where(model.account_id == ctx.account_id, model.id == object_id),
+    ).scalar_one_or_none()
+    if pk is None:
+        raise ResourceMissingError(kind, object_id, param=param)
+    return pk
+
+
+def paginate(
+    ctx: Ctx,
+    model: type[M],
+    stmt: Select[M],
+    *,
+    limit: int,
+    starting_after: str | None,
+    ending_before: str | None,
+    serialize: Callable[[M], dict[str, Any]],
+    url: str,
+    kind: str,
+) -> dict[str, Any]:
+    """One page of ``stmt`` (already filtered to the account) in Stripe's list shape."""
+    if starting_after and ending_before:
+        raise InvalidRequestError(
+            "You may only specify one of these parameters: starting_after, ending_before.",
+            code="parameters_exclusive",
+            param="starting_after",
+        )
+    if ending_before:
+        pk = _cursor(ctx, model, ending_before, "ending_before", kind)
+        rows = list(ctx.session.scalars(stmt.where(model.pk > pk).order_by(model.pk.asc()).limit(limit + 1)))
+        has_more = len(rows) > limit
+        rows = list(reversed(rows[:limit]))
+    else:
+        if starting_after:
+            stmt = stmt.where(model.pk < _cursor(ctx, model, starting_after, "starting_after", kind))
+        rows = list(ctx.session.scalars(stmt.order_by(model.pk.desc()).limit(limit + 1)))
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+    return list_envelope([serialize(row) for row in rows], url, has_more=has_more)
+
+
+def range_filter(stmt: Select[M], column: Any, value: Any) -> Select[M]:  # noqa: ANN401
+    """Apply ``created=…`` or ``created[gte]=…`` (unix seconds) to ``column``."""
+    from billfold.clock import from_unix
+
+    if value is None:
+        return stmt
+    if isinstance(value, int):
+        return stmt.where(column == from_unix(value))
+    for op, bound in (("gt", "__gt__"), ("gte", "__ge__"), ("lt", "__lt__"), ("lte", "__le__")):
+        limit = getattr(value, op, None)
+        if limit is not None:
+            stmt = stmt.where(getattr(column, bound)(from_unix(limit)))
+    return stmt

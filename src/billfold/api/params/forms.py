@@ -1,0 +1,94 @@
+"""Stripe's bracket syntax: ``items[0][price]=p&expand[]=customer`` into nested values.
+
+Indexed lists arrive as dicts with digit keys (``{"0": {...}}``); the request models turn
+them into lists where a list is expected, so ``metadata[0]=x`` stays a dict key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from billfold.errors import InvalidRequestError
+
+__all__ = ["encode_pairs", "parse_form", "parse_pairs", "split_key"]
+
+_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_PART = re.compile(r"\[([^\[\]]*)\]")
+
+
+def split_key(key: str) -> list[str]:
+    """``a[b][0][]`` → ``["a", "b", "0", ""]``; malformed keys are a 400."""
+    match = _KEY.match(key)
+    if match is None:
+        raise InvalidRequestError(f"Invalid parameter name: {key}", code="parameter_unknown", param=key)
+    return [match.group(1), *_PART.findall(match.group(2))]
+
+
+def _conflict(key: str) -> InvalidRequestError:
+    return InvalidRequestError(
+        f"Invalid value for {key}: a parameter cannot be both a value and a hash or array.",
+        code="parameter_invalid_object",
+        param=key,
+    )
+
+
+def _insert(root: dict[str, Any], parts: list[str], value: str, key: str) -> None:
+    node: Any = root
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if isinstance(node, list):
+            # ``name[]``: append; ``name[][field]`` fills the last dict until a field repeats.
+            if last:
+                node.append(value)
+                return
+            if not node or not isinstance(node[-1], dict) or parts[index + 1] in node[-1]:
+                node.append({})
+            node = node[-1]
+            continue
+        if not isinstance(node, dict):
+            raise _conflict(key)
+        if last:
+            if isinstance(node.get(part), (dict, list)):
+                raise _conflict(key)
+            node[part] = value
+            return
+        child = node.get(part)
+        if child is None:
+            child = [] if parts[index + 1] == "" else {}
+            node[part] = child
+        elif not isinstance(child, (dict, list)):
+            raise _conflict(key)
+        node = child
+
+
+def parse_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Nest decoded ``(key, value)`` pairs; later plain keys overwrite earlier ones."""
+    root: dict[str, Any] = {}
+    for key, value in pairs:
+        _insert(root, split_key(key), value, key)
+    return root
+
+
+def parse_form(text: str) -> dict[str, Any]:
+    """Parse a query string or form body (keeping blank values: ``""`` means unset)."""
+    if not text:
+        return {}
+    return parse_pairs(parse_qsl(text, keep_blank_values=True))
+
+
+def encode_pairs(value: Any, prefix: str = "") -> list[tuple[str, str]]:  # noqa: ANN401 - any JSON-like value
+    """The inverse of :func:`parse_pairs` (lists indexed, as the stripe SDK sends them)."""
+    if isinstance(value, dict):
+        pairs: list[tuple[str, str]] = []
+        for key, item in value.items():
+            pairs.extend(encode_pairs(item, f"{prefix}[{key}]" if prefix else str(key)))
+        return pairs
+    if isinstance(value, list):
+        pairs = []
+        for index, item in enumerate(value):
+            pairs.extend(encode_pairs(item, f"{prefix}[{index}]"))
+        return pairs
+    return [(prefix, str(value))]

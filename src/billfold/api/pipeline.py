@@ -1,0 +1,178 @@
+"""The request path of every API call.
+
+Read and parse the whole request first; then, inline and without awaiting, run one
+unit of work on the process's connection: authenticate, validate, check the
+idempotency key, call the handler, expand, store the idempotent response, commit.
+Render last. A failure anywhere rolls the whole unit back.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy.exc import IntegrityError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from billfold.api import idempotency
+from billfold.api.auth import Authenticator
+from billfold.api.expand import expand
+from billfold.api.params.base import parse_params
+from billfold.api.params.forms import parse_form
+from billfold.api.routing import Endpoint
+from billfold.clock import Clock
+from billfold.config import Settings
+from billfold.context import Ctx
+from billfold.db import Database
+from billfold.errors import ApiError, BillfoldError, ConflictError, InvalidRequestError
+from billfold.ids import new_id
+
+__all__ = ["ApiState", "error_response", "handle"]
+
+log = logging.getLogger("billfold.api")
+
+
+@dataclass(slots=True)
+class ApiState:
+    """What the API needs from the running app."""
+
+    db: Database
+    clock: Clock
+    settings: Settings
+    auth: Authenticator
+
+
+class _KeyRace(Exception):  # noqa: N818 - internal control flow, never rendered
+    """Another request committed the same idempotency key first."""
+
+
+def error_body(exc: BillfoldError) -> bytes:
+    """Stripe's error envelope."""
+    return orjson.dumps({"error": exc.to_dict()})
+
+
+def error_response(exc: BillfoldError, request_id: str, api_version: str) -> Response:
+    """A rendered error with the standard headers."""
+    return _response(exc.http_status, error_body(exc), request_id, api_version, replayed=False)
+
+
+def _response(status: int, body: bytes, request_id: str, api_version: str, *, replayed: bool) -> Response:
+    headers = {"request-id": request_id, "stripe-version": api_version}
+    if replayed:
+        headers["idempotent-replayed"] = "true"
+    return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+async def _read(request: Request, method: str) -> dict[str, Any]:
+    if method != "POST":
+        return parse_form(request.url.query)
+    body = await request.body()
+    if not body:
+        return parse_form(request.url.query)
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise InvalidRequestError("Invalid JSON body.", code="parameter_invalid_json") from None
+        if not isinstance(data, dict):
+            raise InvalidRequestError("A JSON body must be an object.", code="parameter_invalid_json")
+        return data
+    try:
+        return parse_form(body.decode())
+    except UnicodeDecodeError:
+        raise InvalidRequestError("The request body is not valid UTF-8.") from None
+
+
+def _run(
+    state: ApiState,
+    request: Request,
+    ep: Endpoint,
+    raw: dict[str, Any],
+    request_id: str,
+) -> tuple[int, bytes, bool]:
+    key = request.headers.get("idempotency-key") if ep.method == "POST" else None
+    with state.db.unit_of_work(readonly=ep.method == "GET") as session:
+        account_id = state.auth.account_id(
+            session,
+            request.headers.get("authorization"),
+            request.headers.get("stripe-account"),
+        )
+        ctx = Ctx(session, account_id, state.clock, request_id, key, state.settings.api_version)
+        params = parse_params(ep.params, raw)
+        if key is None:
+            payload = ep.handler(ctx, params, **request.path_params)
+            paths = getattr(params, "expand", None)
+            if paths:
+                expand(ctx, payload, paths)
+            return 200, orjson.dumps(payload), False
+        if len(key) > 255:
+            raise InvalidRequestError("Idempotency keys must be at most 255 characters.", param="Idempotency-Key")
+        fingerprint = idempotency.fingerprint(ep.method, request.url.path, raw)
+        stored = idempotency.lookup(ctx, key, fingerprint)
+        if stored is not None:
+            return stored.status_code, stored.body, True
+        status, body = _run_idempotent(ctx, ep, params, request.path_params)
+        try:
+            idempotency.store(ctx, key, fingerprint, status, body)
+        except IntegrityError:
+            raise _KeyRace from None
+        return status, body, False
+
+
+def _run_idempotent(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[int, bytes]:  # noqa: ANN401
+    """Run the handler in a savepoint so a rule error is stored (and replayed) without its writes."""
+    savepoint = ctx.session.begin_nested()
+    try:
+        payload = ep.handler(ctx, params, **path)
+        paths = getattr(params, "expand", None)
+        if paths:
+            expand(ctx, payload, paths)
+    except BillfoldError as exc:
+        savepoint.rollback()
+        if exc.http_status >= 500 or isinstance(exc, ConflictError):
+            raise
+        return exc.http_status, error_body(exc)
+    savepoint.commit()
+    return 200, orjson.dumps(payload)
+
+
+def _replay_after_race(state: ApiState, request: Request, ep: Endpoint, raw: dict[str, Any]) -> tuple[int, bytes]:
+    key = request.headers.get("idempotency-key") or ""
+    with state.db.unit_of_work(readonly=True) as session:
+        account_id = state.auth.account_id(
+            session,
+            request.headers.get("authorization"),
+            request.headers.get("stripe-account"),
+        )
+        ctx = Ctx(session, account_id, state.clock)
+        stored = idempotency.lookup(ctx, key, idempotency.fingerprint(ep.method, request.url.path, raw))
+    if stored is None:
+        raise ConflictError(
+            "There is currently another in-progress request using this Stripe token (idempotency key). "
+            "Please try again later.",
+            code="idempotency_key_in_use",
+        )
+    return stored.status_code, stored.body
+
+
+async def handle(state: ApiState, request: Request, ep: Endpoint) -> Response:
+    """Serve one API request."""
+    request_id = new_id("req", 14)
+    replayed = False
+    try:
+        raw = await _read(request, ep.method)
+        try:
+            status, body, replayed = _run(state, request, ep, raw, request_id)
+        except _KeyRace:
+            status, body = _replay_after_race(state, request, ep, raw)
+            replayed = True
+    except BillfoldError as exc:
+        status, body = exc.http_status, error_body(exc)
+    except Exception:
+        log.exception("unhandled error in %s %s (%s)", ep.method, ep.path, request_id)
+        failure = ApiError("An unexpected error occurred; the request was not applied.")
+        status, body = failure.http_status, error_body(failure)
+    return _response(status, body, request_id, state.settings.api_version, replayed=replayed)

@@ -1,0 +1,56 @@
+"""``create_app()``: the API, the landing page and the API reference; nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from billfold.api.app import api_routes
+from billfold.api.auth import Authenticator
+from billfold.api.pipeline import ApiState, error_response
+from billfold.clock import Clock, SystemClock
+from billfold.config import Settings, get_settings
+from billfold.db import Database
+from billfold.errors import InvalidRequestError
+from billfold.ids import new_id
+from billfold.web import landing
+
+__all__ = ["create_app"]
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, database: Database | None = None
+) -> Starlette:
+    """The whole web application, wired to ``settings`` (from the environment by default)."""
+    settings = settings or get_settings()
+    db = database or Database(settings.database_url)
+    state = ApiState(db=db, clock=clock or SystemClock(), settings=settings, auth=Authenticator(settings.secret_key))
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 404
+        if request.url.path.startswith("/v1/"):
+            message = (
+                f"Unrecognized request URL ({request.method}: {request.url.path}). "
+                "Please see https://stripe.com/docs or we can help at https://support.stripe.com/."
+            )
+            err = InvalidRequestError(message)
+            err.http_status = 404
+            return error_response(err, new_id("req", 14), settings.api_version)
+        return landing.not_found(request, status)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        if database is None:
+            db.close()
+
+    routes: list[Route] = [*landing.routes(settings), *api_routes(state)]
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found}, lifespan=lifespan)
+    app.state.api = state
+    return app

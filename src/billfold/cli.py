@@ -1,0 +1,132 @@
+"""The ``billfold`` command: serve, migrate, demo, accounts, keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from billfold.clock import SystemClock
+from billfold.config import get_settings
+
+app = typer.Typer(
+    help="Billfold: a self-hosted billing core and customer portal with a Stripe-shaped API.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+accounts_app = typer.Typer(help="Create and list merchant accounts.", no_args_is_help=True)
+keys_app = typer.Typer(help="Create API keys (shown once, stored hashed).", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(keys_app, name="keys")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes (each keeps its own connection).")] = 1,
+) -> None:
+    """Serve the API and pages with uvicorn."""
+    import uvicorn
+
+    uvicorn.run(
+        "billfold.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        workers=None if reload else workers,
+        log_level="info",
+        access_log=False,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database (BILLFOLD_DATABASE_URL) to the latest schema."""
+    from billfold.migrate import migrate as run
+
+    settings = get_settings()
+    run(settings.database_url)
+    typer.echo(f"Database at {settings.database_url} is up to date.")
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after seeding.")] = True,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+) -> None:
+    """Migrate, seed the demo account (idempotently) and serve, printing the URLs and key."""
+    from billfold.demo import seed_demo
+    from billfold.migrate import migrate as run
+
+    settings = get_settings()
+    run(settings.database_url)
+    result = seed_demo(settings)
+    base = settings.public_base_url.rstrip("/")
+    typer.echo("")
+    typer.echo(f"Billfold demo ({result.business_name}) is ready.")
+    typer.echo(f"  Landing page:      {base}/")
+    typer.echo(f"  API reference:     {base}/docs/api")
+    typer.echo(f"  OpenAPI document:  {base}/openapi.json")
+    typer.echo(f"  API base:          {base}/v1")
+    typer.echo(f"  Demo secret key:   {result.secret_key}")
+    typer.echo("")
+    typer.echo(f"  curl {base}/v1/customers -u {result.secret_key}:")
+    typer.echo("")
+    if serve_after:
+        serve(host="127.0.0.1", port=port, reload=False, workers=1)
+
+
+@accounts_app.command("create")
+def accounts_create(
+    business_name: Annotated[str, typer.Option(help="The merchant's business name.")],
+    email: Annotated[str | None, typer.Option(help="Contact email.")] = None,
+    country: Annotated[str, typer.Option(help="Two-letter country code.")] = "US",
+    parent: Annotated[str | None, typer.Option(help="Platform account id, for a connected account.")] = None,
+) -> None:
+    """Create an account and print its id."""
+    from billfold.accounts import create_account
+    from billfold.db import Database
+
+    db = Database(get_settings().database_url)
+    with db.unit_of_work() as session:
+        account = create_account(
+            session,
+            SystemClock(),
+            business_name=business_name,
+            email=email,
+            country=country,
+            parent_id=parent,
+        )
+        account_id = account.id
+    db.close()
+    typer.echo(account_id)
+
+
+@keys_app.command("create")
+def keys_create(
+    account: Annotated[str, typer.Option(help="The account id (acct_...).")],
+) -> None:
+    """Create a secret key for an account and print it (it is not shown again)."""
+    from sqlalchemy import select
+
+    from billfold.accounts import create_api_key
+    from billfold.db import Database
+    from billfold.models import Account
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    with db.unit_of_work() as session:
+        if session.scalar(select(Account.pk).where(Account.id == account)) is None:
+            typer.echo(f"No such account: {account}", err=True)
+            raise typer.Exit(code=1)
+        _row, plaintext = create_api_key(session, SystemClock(), settings.secret_key, account)
+    db.close()
+    typer.echo(plaintext)
+
+
+def main() -> None:
+    """Entry point."""
+    app()

@@ -1,0 +1,52 @@
+"""Declarative base and the columns every Stripe-shaped object shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from billfold.db import UTCDateTime
+
+__all__ = ["AccountOwned", "Base", "JSONType", "PkType", "StripeObject"]
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a bigint identity.
+PkType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Root of every table; columns are named after the Stripe field they hold."""
+
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this mapping as-is
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        dict[str, str]: JSONType,
+        list[Any]: JSONType,
+        list[str]: JSONType,
+    }
+
+
+class StripeObject(Base):
+    """An object with a public id and an internal ordering key.
+
+    ``pk`` orders lists newest-first and makes ``starting_after`` a range scan even when
+    many objects share one ``created`` second.
+    """
+
+    __abstract__ = True
+
+    pk: Mapped[int] = mapped_column(PkType, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(64), unique=True)
+    created: Mapped[dt.datetime]
+
+
+class AccountOwned(StripeObject):
+    """An object that belongs to exactly one account; every query filters on it."""
+
+    __abstract__ = True
+
+    account_id: Mapped[str] = mapped_column(String(64), ForeignKey("accounts.id", ondelete="CASCADE"), index=True)

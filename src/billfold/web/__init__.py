@@ -1,0 +1,1 @@
+"""Public pages that are not the API: the landing page and the API reference."""
