@@ -40,7 +40,8 @@ lint: $(DEV_STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-bench: $(DEV_STAMP)
+## make bench: API throughput as ratios of a bare Starlette baseline (wrk if installed; see benchmarks/README.md)
+bench: $(RUN_STAMP)
 	$(PY) benchmarks/api.py
 
 ## make migration: regenerate the initial migration from the models (until the first release)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 22:08:40.546806
+Create Date: 2026-11-25 22:29:51.438953
 """
 
 from __future__ import annotations
@@ -37,21 +37,12 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column(
-            "settings",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "settings", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column(
-            "metadata_",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -62,18 +53,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_accounts_parent_id"), ["parent_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_accounts_parent_id"), ["parent_id"], unique=False)
 
     op.create_table(
         "idempotency_records",
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("request_fingerprint", sa.String(length=64), nullable=False),
@@ -84,11 +68,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("account_id", "key", name="uq_idempotency_account_key"),
     )
     with op.batch_alter_table("idempotency_records", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_idempotency_records_account_id"),
-            ["account_id"],
-            unique=False,
-        )
+        batch_op.create_index(batch_op.f("ix_idempotency_records_account_id"), ["account_id"], unique=False)
 
     op.create_table(
         "api_keys",
@@ -97,12 +77,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("last4", sa.String(length=4), nullable=False),
         sa.Column("revoked_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
@@ -111,9 +86,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("key_hash"),
     )
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_api_keys_account_id"), ["account_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_api_keys_account_id"), ["account_id"], unique=False)
 
     op.create_table(
         "coupons",
@@ -138,30 +111,19 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
-            "metadata_",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("deleted_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("pk"),
         sa.UniqueConstraint("account_id", "id", name="uq_coupons_account_id"),
     )
     with op.batch_alter_table("coupons", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_coupons_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_coupons_account_pk", ["account_id", "pk"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_coupons_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_coupons_account_pk", ["account_id", "pk"], unique=False)
 
     op.create_table(
         "customers",
@@ -171,15 +133,9 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("business_name", sa.String(length=150), nullable=True),
         sa.Column("individual_name", sa.String(length=150), nullable=True),
+        sa.Column("address", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True),
         sa.Column(
-            "address",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=True,
-        ),
-        sa.Column(
-            "shipping",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=True,
+            "shipping", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True
         ),
         sa.Column("balance", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=True),
@@ -199,57 +155,33 @@ def upgrade() -> None:
         sa.Column("tax_exempt", sa.String(length=16), nullable=False),
         sa.Column("test_clock_id", sa.String(length=64), nullable=True),
         sa.Column(
-            "metadata_",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("deleted_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("pk"),
-        sa.UniqueConstraint(
-            "account_id", "invoice_prefix", name="uq_customers_invoice_prefix"
-        ),
+        sa.UniqueConstraint("account_id", "invoice_prefix", name="uq_customers_invoice_prefix"),
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_customers_account_email", ["account_id", "email"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_customers_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_customers_account_pk", ["account_id", "pk"], unique=False
-        )
+        batch_op.create_index("ix_customers_account_email", ["account_id", "email"], unique=False)
+        batch_op.create_index(batch_op.f("ix_customers_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_customers_account_pk", ["account_id", "pk"], unique=False)
 
     op.create_table(
         "events",
         sa.Column("type", sa.String(length=128), nullable=False),
-        sa.Column(
-            "data",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column("api_version", sa.String(length=32), nullable=True),
         sa.Column("request_id", sa.String(length=64), nullable=True),
         sa.Column("idempotency_key", sa.String(length=255), nullable=True),
         sa.Column("pending_webhooks", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
@@ -257,15 +189,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_events_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_events_account_pk", ["account_id", "pk"], unique=False
-        )
-        batch_op.create_index(
-            "ix_events_account_type", ["account_id", "type"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_events_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_events_account_pk", ["account_id", "pk"], unique=False)
+        batch_op.create_index("ix_events_account_type", ["account_id", "type"], unique=False)
 
     op.create_table(
         "prices",
@@ -277,11 +203,7 @@ def upgrade() -> None:
         sa.Column("unit_amount_decimal", sa.String(length=64), nullable=True),
         sa.Column("billing_scheme", sa.String(length=16), nullable=False),
         sa.Column("tiers_mode", sa.String(length=16), nullable=True),
-        sa.Column(
-            "tiers",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=True,
-        ),
+        sa.Column("tiers", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True),
         sa.Column("recurring_interval", sa.String(length=8), nullable=True),
         sa.Column("recurring_interval_count", sa.Integer(), nullable=True),
         sa.Column("recurring_usage_type", sa.String(length=16), nullable=True),
@@ -305,18 +227,11 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
-            "metadata_",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("deleted_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
@@ -324,18 +239,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("prices", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_prices_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_prices_account_lookup_key", ["account_id", "lookup_key"], unique=True
-        )
-        batch_op.create_index(
-            "ix_prices_account_pk", ["account_id", "pk"], unique=False
-        )
-        batch_op.create_index(
-            "ix_prices_account_product", ["account_id", "product_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_prices_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_prices_account_lookup_key", ["account_id", "lookup_key"], unique=True)
+        batch_op.create_index("ix_prices_account_pk", ["account_id", "pk"], unique=False)
+        batch_op.create_index("ix_prices_account_product", ["account_id", "product_id"], unique=False)
 
     op.create_table(
         "products",
@@ -344,11 +251,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("description", sa.String(length=40000), nullable=True),
         sa.Column("default_price_id", sa.String(length=64), nullable=True),
-        sa.Column(
-            "images",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("images", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column(
             "marketing_features",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
@@ -367,30 +270,19 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("updated", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column(
-            "metadata_",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("deleted_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("pk"),
         sa.UniqueConstraint("account_id", "id", name="uq_products_account_id"),
     )
     with op.batch_alter_table("products", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_products_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_products_account_pk", ["account_id", "pk"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_products_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_products_account_pk", ["account_id", "pk"], unique=False)
 
     op.create_table(
         "customer_balance_transactions",
@@ -403,17 +295,10 @@ def upgrade() -> None:
         sa.Column("invoice_id", sa.String(length=64), nullable=True),
         sa.Column("credit_note_id", sa.String(length=64), nullable=True),
         sa.Column(
-            "metadata_",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
@@ -422,24 +307,178 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("customer_balance_transactions", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_cbtxn_customer_pk", ["customer_id", "pk"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_customer_balance_transactions_account_id"),
-            ["account_id"],
-            unique=False,
-        )
+        batch_op.create_index("ix_cbtxn_customer_pk", ["customer_id", "pk"], unique=False)
+        batch_op.create_index(batch_op.f("ix_customer_balance_transactions_account_id"), ["account_id"], unique=False)
+
+    op.create_table(
+        "discounts",
+        sa.Column("coupon_pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("promotion_code_id", sa.String(length=64), nullable=True),
+        sa.Column("customer_id", sa.String(length=64), nullable=True),
+        sa.Column("subscription_id", sa.String(length=64), nullable=True),
+        sa.Column("invoice_id", sa.String(length=64), nullable=True),
+        sa.Column("start", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("end", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["coupon_pk"],
+            ["coupons.pk"],
+        ),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("discounts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_discounts_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_discounts_customer", ["customer_id"], unique=False)
+        batch_op.create_index("ix_discounts_subscription", ["subscription_id"], unique=False)
+
+    op.create_table(
+        "invoice_items",
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("invoice_id", sa.String(length=64), nullable=True),
+        sa.Column("subscription_id", sa.String(length=64), nullable=True),
+        sa.Column("subscription_item_id", sa.String(length=64), nullable=True),
+        sa.Column("price_id", sa.String(length=64), nullable=True),
+        sa.Column("product_id", sa.String(length=200), nullable=True),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("description", sa.String(length=5000), nullable=True),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("unit_amount_decimal", sa.String(length=64), nullable=True),
+        sa.Column("period_start", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("period_end", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("proration", sa.Boolean(), nullable=False),
+        sa.Column("discountable", sa.Boolean(), nullable=False),
+        sa.Column("date", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("deleted_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("invoice_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_invoice_items_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_invoice_items_account_pk", ["account_id", "pk"], unique=False)
+        batch_op.create_index("ix_invoice_items_customer_pending", ["customer_id", "invoice_id"], unique=False)
+
+    op.create_table(
+        "invoices",
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("subscription_id", sa.String(length=64), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("number", sa.String(length=32), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("billing_reason", sa.String(length=48), nullable=True),
+        sa.Column("collection_method", sa.String(length=24), nullable=False),
+        sa.Column("description", sa.String(length=1500), nullable=True),
+        sa.Column("footer", sa.String(length=5000), nullable=True),
+        sa.Column("due_date", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("period_start", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("period_end", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("subtotal", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "total_discount_amounts",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("total", sa.BigInteger(), nullable=False),
+        sa.Column("starting_balance", sa.BigInteger(), nullable=False),
+        sa.Column("ending_balance", sa.BigInteger(), nullable=True),
+        sa.Column("amount_due", sa.BigInteger(), nullable=False),
+        sa.Column("amount_paid", sa.BigInteger(), nullable=False),
+        sa.Column("amount_remaining", sa.BigInteger(), nullable=False),
+        sa.Column("attempt_count", sa.Integer(), nullable=False),
+        sa.Column("attempted", sa.Boolean(), nullable=False),
+        sa.Column("auto_advance", sa.Boolean(), nullable=False),
+        sa.Column("next_payment_attempt", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("default_payment_method_id", sa.String(length=64), nullable=True),
+        sa.Column("finalized_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paid_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("voided_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("marked_uncollectible_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "customer_snapshot",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "last_finalization_error",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "last_payment_error",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("access_token", sa.String(length=64), nullable=False),
+        sa.Column("renewal_key", sa.String(length=200), nullable=True),
+        sa.Column(
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("access_token"),
+        sa.UniqueConstraint("account_id", "number", name="uq_invoices_account_number"),
+        sa.UniqueConstraint("id"),
+        sa.UniqueConstraint("renewal_key", name="uq_invoices_renewal_key"),
+    )
+    with op.batch_alter_table("invoices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_invoices_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_invoices_account_pk", ["account_id", "pk"], unique=False)
+        batch_op.create_index("ix_invoices_customer", ["customer_id", "pk"], unique=False)
+        batch_op.create_index("ix_invoices_subscription", ["subscription_id", "pk"], unique=False)
+
+    op.create_table(
+        "payment_methods",
+        sa.Column("customer_id", sa.String(length=64), nullable=True),
+        sa.Column("type", sa.String(length=32), nullable=False),
+        sa.Column("card", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True),
+        sa.Column(
+            "billing_details",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("allow_redisplay", sa.String(length=16), nullable=False),
+        sa.Column("charge_behavior", sa.String(length=48), nullable=False),
+        sa.Column(
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("payment_methods", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_payment_methods_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_payment_methods_customer_pk", ["customer_id", "pk"], unique=False)
 
     op.create_table(
         "promotion_codes",
         sa.Column("code", sa.String(length=500), nullable=False),
         sa.Column("code_key", sa.String(length=500), nullable=False),
-        sa.Column(
-            "coupon_pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
-        ),
+        sa.Column("coupon_pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("customer_id", sa.String(length=64), nullable=True),
         sa.Column("expires_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
@@ -449,17 +488,10 @@ def upgrade() -> None:
         sa.Column("minimum_amount", sa.BigInteger(), nullable=True),
         sa.Column("minimum_amount_currency", sa.String(length=3), nullable=True),
         sa.Column(
-            "metadata_",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
@@ -469,18 +501,101 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("pk"),
-        sa.UniqueConstraint(
-            "account_id", "code_key", name="uq_promotion_codes_account_code"
-        ),
+        sa.UniqueConstraint("account_id", "code_key", name="uq_promotion_codes_account_code"),
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("promotion_codes", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_promotion_codes_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_promotion_codes_account_pk", ["account_id", "pk"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_promotion_codes_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_promotion_codes_account_pk", ["account_id", "pk"], unique=False)
+
+    op.create_table(
+        "setup_intents",
+        sa.Column("customer_id", sa.String(length=64), nullable=True),
+        sa.Column("payment_method_id", sa.String(length=64), nullable=True),
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("usage", sa.String(length=16), nullable=False),
+        sa.Column("client_secret", sa.String(length=128), nullable=False),
+        sa.Column("description", sa.String(length=1000), nullable=True),
+        sa.Column(
+            "payment_method_types",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "last_setup_error",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("cancellation_reason", sa.String(length=32), nullable=True),
+        sa.Column(
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("setup_intents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_setup_intents_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_setup_intents_account_pk", ["account_id", "pk"], unique=False)
+
+    op.create_table(
+        "subscriptions",
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("collection_method", sa.String(length=24), nullable=False),
+        sa.Column("days_until_due", sa.Integer(), nullable=True),
+        sa.Column("default_payment_method_id", sa.String(length=64), nullable=True),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        sa.Column("billing_cycle_anchor", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("start_date", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("current_period_start", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("current_period_end", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("cancel_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cancel_at_period_end", sa.Boolean(), nullable=False),
+        sa.Column("canceled_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ended_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "cancellation_details",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("trial_start", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("trial_end", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "trial_settings", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True
+        ),
+        sa.Column(
+            "pause_collection",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("latest_invoice_id", sa.String(length=64), nullable=True),
+        sa.Column("on_behalf_of", sa.String(length=64), nullable=True),
+        sa.Column("schedule_id", sa.String(length=64), nullable=True),
+        sa.Column("test_clock_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_subscriptions_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_subscriptions_account_pk", ["account_id", "pk"], unique=False)
+        batch_op.create_index("ix_subscriptions_customer", ["customer_id"], unique=False)
+        batch_op.create_index("ix_subscriptions_status_period_end", ["status", "current_period_end"], unique=False)
 
     op.create_table(
         "tax_ids",
@@ -490,12 +605,7 @@ def upgrade() -> None:
         sa.Column("country", sa.String(length=2), nullable=True),
         sa.Column("verification_status", sa.String(length=16), nullable=False),
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "pk",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
@@ -504,28 +614,161 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("tax_ids", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_tax_ids_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_tax_ids_customer_pk", ["customer_id", "pk"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_tax_ids_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_tax_ids_customer_pk", ["customer_id", "pk"], unique=False)
+
+    op.create_table(
+        "invoice_lines",
+        sa.Column("invoice_id", sa.String(length=64), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("invoice_item_id", sa.String(length=64), nullable=True),
+        sa.Column("subscription_id", sa.String(length=64), nullable=True),
+        sa.Column("subscription_item_id", sa.String(length=64), nullable=True),
+        sa.Column("price_id", sa.String(length=64), nullable=True),
+        sa.Column("product_id", sa.String(length=200), nullable=True),
+        sa.Column("description", sa.String(length=5000), nullable=True),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=True),
+        sa.Column("unit_amount_decimal", sa.String(length=64), nullable=True),
+        sa.Column("period_start", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("period_end", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("proration", sa.Boolean(), nullable=False),
+        sa.Column("discountable", sa.Boolean(), nullable=False),
+        sa.Column(
+            "discount_amounts",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["invoice_id"], ["invoices.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("invoice_lines", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_invoice_lines_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_invoice_lines_invoice", ["invoice_id", "position"], unique=False)
+
+    op.create_table(
+        "payment_attempts",
+        sa.Column("invoice_id", sa.String(length=64), nullable=False),
+        sa.Column("payment_method_id", sa.String(length=64), nullable=True),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("decline_code", sa.String(length=64), nullable=True),
+        sa.Column("failure_message", sa.String(length=500), nullable=True),
+        sa.Column("attempted_at", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["invoice_id"], ["invoices.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("payment_attempts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_payment_attempts_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_payment_attempts_invoice", ["invoice_id"], unique=False)
+
+    op.create_table(
+        "subscription_items",
+        sa.Column("subscription_id", sa.String(length=64), nullable=False),
+        sa.Column("price_id", sa.String(length=64), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("current_period_start", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("current_period_end", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("deleted_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["subscription_id"], ["subscriptions.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("subscription_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_subscription_items_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_subscription_items_subscription", ["subscription_id", "pk"], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("subscription_items", schema=None) as batch_op:
+        batch_op.drop_index("ix_subscription_items_subscription")
+        batch_op.drop_index(batch_op.f("ix_subscription_items_account_id"))
+
+    op.drop_table("subscription_items")
+    with op.batch_alter_table("payment_attempts", schema=None) as batch_op:
+        batch_op.drop_index("ix_payment_attempts_invoice")
+        batch_op.drop_index(batch_op.f("ix_payment_attempts_account_id"))
+
+    op.drop_table("payment_attempts")
+    with op.batch_alter_table("invoice_lines", schema=None) as batch_op:
+        batch_op.drop_index("ix_invoice_lines_invoice")
+        batch_op.drop_index(batch_op.f("ix_invoice_lines_account_id"))
+
+    op.drop_table("invoice_lines")
     with op.batch_alter_table("tax_ids", schema=None) as batch_op:
         batch_op.drop_index("ix_tax_ids_customer_pk")
         batch_op.drop_index(batch_op.f("ix_tax_ids_account_id"))
 
     op.drop_table("tax_ids")
+    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
+        batch_op.drop_index("ix_subscriptions_status_period_end")
+        batch_op.drop_index("ix_subscriptions_customer")
+        batch_op.drop_index("ix_subscriptions_account_pk")
+        batch_op.drop_index(batch_op.f("ix_subscriptions_account_id"))
+
+    op.drop_table("subscriptions")
+    with op.batch_alter_table("setup_intents", schema=None) as batch_op:
+        batch_op.drop_index("ix_setup_intents_account_pk")
+        batch_op.drop_index(batch_op.f("ix_setup_intents_account_id"))
+
+    op.drop_table("setup_intents")
     with op.batch_alter_table("promotion_codes", schema=None) as batch_op:
         batch_op.drop_index("ix_promotion_codes_account_pk")
         batch_op.drop_index(batch_op.f("ix_promotion_codes_account_id"))
 
     op.drop_table("promotion_codes")
+    with op.batch_alter_table("payment_methods", schema=None) as batch_op:
+        batch_op.drop_index("ix_payment_methods_customer_pk")
+        batch_op.drop_index(batch_op.f("ix_payment_methods_account_id"))
+
+    op.drop_table("payment_methods")
+    with op.batch_alter_table("invoices", schema=None) as batch_op:
+        batch_op.drop_index("ix_invoices_subscription")
+        batch_op.drop_index("ix_invoices_customer")
+        batch_op.drop_index("ix_invoices_account_pk")
+        batch_op.drop_index(batch_op.f("ix_invoices_account_id"))
+
+    op.drop_table("invoices")
+    with op.batch_alter_table("invoice_items", schema=None) as batch_op:
+        batch_op.drop_index("ix_invoice_items_customer_pending")
+        batch_op.drop_index("ix_invoice_items_account_pk")
+        batch_op.drop_index(batch_op.f("ix_invoice_items_account_id"))
+
+    op.drop_table("invoice_items")
+    with op.batch_alter_table("discounts", schema=None) as batch_op:
+        batch_op.drop_index("ix_discounts_subscription")
+        batch_op.drop_index("ix_discounts_customer")
+        batch_op.drop_index(batch_op.f("ix_discounts_account_id"))
+
+    op.drop_table("discounts")
     with op.batch_alter_table("customer_balance_transactions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customer_balance_transactions_account_id"))
         batch_op.drop_index("ix_cbtxn_customer_pk")

@@ -13,11 +13,11 @@ from starlette.routing import Route
 
 from billfold.api.app import api_routes
 from billfold.api.auth import Authenticator
-from billfold.api.pipeline import ApiState, error_response
+from billfold.api.pipeline import ApiState, api_version, error_response
 from billfold.clock import Clock, SystemClock
 from billfold.config import Settings, get_settings
 from billfold.db import Database
-from billfold.errors import InvalidRequestError
+from billfold.errors import BillfoldError, InvalidRequestError
 from billfold.ids import new_id
 from billfold.web import landing
 
@@ -41,7 +41,11 @@ def create_app(
             )
             err = InvalidRequestError(message)
             err.http_status = 404
-            return error_response(err, new_id("req", 14), settings.api_version)
+            try:
+                version = api_version(request, settings.api_version)
+            except BillfoldError:
+                version = settings.api_version
+            return error_response(err, new_id("req", 14), version)
         return landing.not_found(request, status)
 
     @asynccontextmanager

@@ -25,3 +25,5 @@ class Ctx:
     request_id: str | None = None
     idempotency_key: str | None = None
     api_version: str | None = None
+    # Where hosted pages live (hosted invoice URLs, portal links); set from settings.
+    public_base_url: str = "http://127.0.0.1:8000"

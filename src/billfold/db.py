@@ -133,6 +133,10 @@ class Database:
             except BaseException:
                 if tx.is_active:
                     tx.rollback()
+                elif not conn.invalidated:
+                    # The COMMIT itself failed: the database may still hold the transaction
+                    # (and its locks) while SQLAlchemy considers it over. Drop the connection.
+                    conn.invalidate()
                 if conn.invalidated:
                     self._discard()
                 raise

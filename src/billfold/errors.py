@@ -11,6 +11,8 @@ Hierarchy::
      ├── IdempotencyError            400 idempotency_error
      ├── ConflictError               409 (a concurrent request holds the same key)
      └── ApiError                    500 api_error
+
+    CommittedError wraps one of these when the work done so far must be committed first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "AuthenticationError",
     "BillfoldError",
     "CardError",
+    "CommittedError",
     "ConflictError",
     "IdempotencyError",
     "InvalidRequestError",
@@ -115,3 +118,15 @@ class ApiError(BillfoldError):
 
     http_status = 500
     error_type = "api_error"
+
+
+class CommittedError(Exception):  # noqa: N818 - carries an error, is not one itself
+    """An error to return AFTER committing what was done.
+
+    A declined charge is the case: the attempt, the attempt count and the
+    ``invoice.payment_failed`` event must be kept, yet the caller gets a 402.
+    """
+
+    def __init__(self, error: BillfoldError) -> None:
+        super().__init__(error.message)
+        self.error = error

@@ -77,5 +77,9 @@ def _expand(ctx: Ctx, node: dict[str, Any], parts: list[str], path: str, depth: 
 def expand(ctx: Ctx, payload: dict[str, Any], paths: list[str]) -> dict[str, Any]:
     """Expand ``paths`` in ``payload`` in place and return it."""
     for path in paths:
-        _expand(ctx, payload, path.split("."), path, 0)
+        parts = path.split(".")
+        levels = parts[1:] if payload.get("object") in {"list", "search_result"} else parts
+        if len(levels) > _MAX_DEPTH:
+            raise _too_deep(path)
+        _expand(ctx, payload, parts, path, 0)
     return payload

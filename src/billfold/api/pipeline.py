@@ -9,6 +9,7 @@ Render last. A failure anywhere rolls the whole unit back.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +28,10 @@ from billfold.clock import Clock
 from billfold.config import Settings
 from billfold.context import Ctx
 from billfold.db import Database
-from billfold.errors import ApiError, BillfoldError, ConflictError, InvalidRequestError
+from billfold.errors import ApiError, BillfoldError, CommittedError, ConflictError, InvalidRequestError
 from billfold.ids import new_id
 
-__all__ = ["ApiState", "error_response", "handle"]
+__all__ = ["ApiState", "api_version", "error_response", "handle"]
 
 log = logging.getLogger("billfold.api")
 
@@ -43,6 +44,19 @@ class ApiState:
     clock: Clock
     settings: Settings
     auth: Authenticator
+
+
+_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9_]+)?$")
+
+
+def api_version(request: Request, default: str) -> str:
+    """The ``Stripe-Version`` the caller asked for (echoed back, as Stripe does), else ours."""
+    asked = request.headers.get("stripe-version")
+    if not asked:
+        return default
+    if _VERSION.match(asked) is None:
+        raise InvalidRequestError(f"Invalid Stripe API version: {asked[:64]}", param="Stripe-Version")
+    return asked
 
 
 class _KeyRace(Exception):  # noqa: N818 - internal control flow, never rendered
@@ -100,14 +114,14 @@ def _run(
             request.headers.get("authorization"),
             request.headers.get("stripe-account"),
         )
-        ctx = Ctx(session, account_id, state.clock, request_id, key, state.settings.api_version)
+        ctx = Ctx(
+            session, account_id, state.clock, request_id, key, state.settings.api_version,
+            state.settings.public_base_url.rstrip("/"),
+        )
         params = parse_params(ep.params, raw)
         if key is None:
-            payload = ep.handler(ctx, params, **request.path_params)
-            paths = getattr(params, "expand", None)
-            if paths:
-                expand(ctx, payload, paths)
-            return 200, orjson.dumps(payload), False
+            status, body = _call(ctx, ep, params, request.path_params)
+            return status, body, False
         if len(key) > 255:
             raise InvalidRequestError("Idempotency keys must be at most 255 characters.", param="Idempotency-Key")
         fingerprint = idempotency.fingerprint(ep.method, request.url.path, raw)
@@ -126,16 +140,26 @@ def _run_idempotent(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -
     """Run the handler in a savepoint so a rule error is stored (and replayed) without its writes."""
     savepoint = ctx.session.begin_nested()
     try:
-        payload = ep.handler(ctx, params, **path)
-        paths = getattr(params, "expand", None)
-        if paths:
-            expand(ctx, payload, paths)
+        status, body = _call(ctx, ep, params, path)
     except BillfoldError as exc:
         savepoint.rollback()
         if exc.http_status >= 500 or isinstance(exc, ConflictError):
             raise
         return exc.http_status, error_body(exc)
     savepoint.commit()
+    return status, body
+
+
+def _call(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[int, bytes]:  # noqa: ANN401
+    """The handler and ``expand[]``; a ``CommittedError`` keeps the work and answers with its error."""
+    try:
+        payload = ep.handler(ctx, params, **path)
+    except CommittedError as exc:
+        ctx.session.flush()
+        return exc.error.http_status, error_body(exc.error)
+    paths = getattr(params, "expand", None)
+    if paths:
+        expand(ctx, payload, paths)
     return 200, orjson.dumps(payload)
 
 
@@ -161,8 +185,10 @@ def _replay_after_race(state: ApiState, request: Request, ep: Endpoint, raw: dic
 async def handle(state: ApiState, request: Request, ep: Endpoint) -> Response:
     """Serve one API request."""
     request_id = new_id("req", 14)
+    version = state.settings.api_version
     replayed = False
     try:
+        version = api_version(request, version)
         raw = await _read(request, ep.method)
         try:
             status, body, replayed = _run(state, request, ep, raw, request_id)
@@ -175,4 +201,4 @@ async def handle(state: ApiState, request: Request, ep: Endpoint) -> Response:
         log.exception("unhandled error in %s %s (%s)", ep.method, ep.path, request_id)
         failure = ApiError("An unexpected error occurred; the request was not applied.")
         status, body = failure.http_status, error_body(failure)
-    return _response(status, body, request_id, state.settings.api_version, replayed=replayed)
+    return _response(status, body, request_id, version, replayed=replayed)

@@ -78,7 +78,7 @@ def create_product(ctx: Ctx, data: dict[str, Any]) -> Product:
     )
     ctx.session.add(product)
     ctx.session.flush()
-    record_event(ctx, "product.created", product_object(product))
+    created = record_event(ctx, "product.created", product_object(product))
     if data.get("default_price_data"):
         from billfold.catalog.prices import create_price
 
@@ -86,6 +86,8 @@ def create_product(ctx: Ctx, data: dict[str, Any]) -> Product:
             ctx, {**data["default_price_data"], "product": product.id}, param_prefix="default_price_data"
         )
         product.default_price_id = price.id
+        # product.created stays first (as Stripe orders them) but shows the product as created.
+        created.data = {"object": product_object(product)}
         ctx.session.flush()
     return product
 

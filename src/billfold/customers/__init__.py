@@ -1,5 +1,17 @@
 """Customers, their tax IDs and balance transactions."""
 
-from billfold.customers.queries import get_customer
+from billfold.customers.queries import customer_tax_ids, find_customer, get_customer, list_customers_query
+from billfold.customers.search import SearchPage, search_customers
+from billfold.customers.service import create_customer, delete_customer, update_customer
 
-__all__ = ["get_customer"]
+__all__ = [
+    "SearchPage",
+    "create_customer",
+    "customer_tax_ids",
+    "delete_customer",
+    "find_customer",
+    "get_customer",
+    "list_customers_query",
+    "search_customers",
+    "update_customer",
+]

@@ -6,6 +6,9 @@ from billfold.models.catalog import Price, Product
 from billfold.models.coupons import Coupon, PromotionCode
 from billfold.models.customers import Customer, CustomerBalanceTransaction, TaxId
 from billfold.models.events import Event, IdempotencyRecord
+from billfold.models.invoices import Invoice, InvoiceItem, InvoiceLine
+from billfold.models.payments import PaymentAttempt, PaymentMethod, SetupIntent
+from billfold.models.subscriptions import Discount, Subscription, SubscriptionItem
 
 __all__ = [
     "Account",
@@ -14,10 +17,19 @@ __all__ = [
     "Coupon",
     "Customer",
     "CustomerBalanceTransaction",
+    "Discount",
     "Event",
     "IdempotencyRecord",
+    "Invoice",
+    "InvoiceItem",
+    "InvoiceLine",
+    "PaymentAttempt",
+    "PaymentMethod",
     "Price",
     "Product",
     "PromotionCode",
+    "SetupIntent",
+    "Subscription",
+    "SubscriptionItem",
     "TaxId",
 ]

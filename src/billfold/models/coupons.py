@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from billfold.models.base import AccountOwned
 
@@ -52,6 +52,8 @@ class PromotionCode(AccountOwned):
     code: Mapped[str] = mapped_column(String(500))
     code_key: Mapped[str] = mapped_column(String(500))  # upper-cased ``code`` for uniqueness
     coupon_pk: Mapped[int] = mapped_column(ForeignKey("coupons.pk"))
+    # Loaded explicitly (joinedload) or from the identity map; never lazily.
+    coupon: Mapped[Coupon] = relationship(lazy="raise_on_sql")
     active: Mapped[bool] = mapped_column(default=True)
     customer_id: Mapped[str | None] = mapped_column(String(64), ForeignKey("customers.id", ondelete="SET NULL"))
     expires_at: Mapped[dt.datetime | None]

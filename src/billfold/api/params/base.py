@@ -7,6 +7,7 @@ metadata the same way.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -34,13 +35,19 @@ __all__ = [
     "RangeFilter",
     "Text",
     "Text12",
+    "Text20",
     "Text22",
     "Text40",
     "Text80",
+    "Text140",
+    "Text150",
     "Text200",
+    "Text256",
     "Text350",
     "Text500",
+    "Text512",
     "Text40000",
+    "Timestamp",
     "parse_params",
 ]
 
@@ -70,12 +77,17 @@ _NON_EMPTY = BeforeValidator(_reject_empty)
 # Non-empty strings with Stripe's length limits (5000 unless the reference says otherwise).
 Text = Annotated[str, _NON_EMPTY, StringConstraints(max_length=5000)]
 Text12 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=12)]
+Text20 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=20)]
 Text22 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=22)]
 Text40 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=40)]
 Text80 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=80)]
+Text140 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=140)]
+Text150 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=150)]
 Text200 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=200)]
+Text256 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=256)]
 Text350 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=350)]
 Text500 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=500)]
+Text512 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=512)]
 Text40000 = Annotated[str, _NON_EMPTY, StringConstraints(max_length=40000)]
 URL = Text
 T = TypeVar("T")
@@ -128,18 +140,22 @@ class Params(BaseModel):
         return self.model_dump(exclude_unset=True, exclude=set(exclude), by_alias=False)
 
 
+# Unix seconds that a datetime can hold (up to the year 9999), so filters never overflow.
+Timestamp = Annotated[int, Field(ge=0, le=253_402_300_799)]
+
+
 class RangeFilter(BaseModel):
     """``created[gte]=…`` style filters."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: Timestamp | None = None
+    gte: Timestamp | None = None
+    lt: Timestamp | None = None
+    lte: Timestamp | None = None
 
 
-Created = RangeFilter | int
+Created = RangeFilter | Timestamp
 
 
 class ListParams(Params):
@@ -182,7 +198,7 @@ def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
 _PRIORITY = {"extra_forbidden": 0, "missing": 1}
 
 
-def stripe_error(exc: ValidationError) -> InvalidRequestError:  # noqa: C901, PLR0911 - one branch per pydantic error kind
+def stripe_error(exc: ValidationError) -> InvalidRequestError:  # noqa: C901, PLR0911, PLR0912 - one branch per pydantic error kind
     """The one Stripe-shaped error for a request model's validation failure."""
     errors = sorted(exc.errors(), key=lambda e: _PRIORITY.get(e["type"], 2))
     error = errors[0]
@@ -214,7 +230,7 @@ def stripe_error(exc: ValidationError) -> InvalidRequestError:  # noqa: C901, PL
         limit = next(iter(ctx.values()), "")
         return InvalidRequestError(
             f"Invalid {param}: must be {bound} {limit}",
-            code="parameter_invalid_integer",
+            code="parameter_invalid_decimal" if isinstance(limit, (float, Decimal)) else "parameter_invalid_integer",
             param=param,
         )
     if kind in {"bool_parsing", "bool_type"}:
@@ -226,10 +242,17 @@ def stripe_error(exc: ValidationError) -> InvalidRequestError:  # noqa: C901, PL
             code="parameter_invalid_enum",
             param=param,
         )
-    if kind == "string_too_long":
+    # ``Text`` wraps its length constraint in a validator, so pydantic reports ``too_long``.
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
         return InvalidRequestError(
             f"Invalid {param}: must be at most {ctx.get('max_length')} characters",
             code="parameter_invalid_string_too_long",
+            param=param,
+        )
+    if kind == "too_long":
+        return InvalidRequestError(
+            f"Array {param} exceeded maximum {ctx.get('max_length')} allowed elements.",
+            code="parameter_invalid_array",
             param=param,
         )
     if kind in {"dict_type", "model_type", "model_attributes_type"}:

@@ -35,22 +35,29 @@ def _conflict(key: str) -> InvalidRequestError:
     )
 
 
+def _into_list(node: list[Any], parts: list[str], index: int, value: str, key: str) -> Any:  # noqa: ANN401
+    """``name[]``: append; ``name[][field]`` fills the last dict until a field repeats."""
+    if parts[index] != "":  # ``a[]=x&a[b]=y``: an array and a hash at once
+        raise _conflict(key)
+    if index == len(parts) - 1:
+        node.append(value)
+        return None
+    if not node or not isinstance(node[-1], dict) or parts[index + 1] in node[-1]:
+        node.append({})
+    return node[-1]
+
+
 def _insert(root: dict[str, Any], parts: list[str], value: str, key: str) -> None:
     node: Any = root
     for index, part in enumerate(parts):
-        last = index == len(parts) - 1
         if isinstance(node, list):
-            # ``name[]``: append; ``name[][field]`` fills the last dict until a field repeats.
-            if last:
-                node.append(value)
+            node = _into_list(node, parts, index, value, key)
+            if node is None:
                 return
-            if not node or not isinstance(node[-1], dict) or parts[index + 1] in node[-1]:
-                node.append({})
-            node = node[-1]
             continue
         if not isinstance(node, dict):
             raise _conflict(key)
-        if last:
+        if index == len(parts) - 1:
             if isinstance(node.get(part), (dict, list)):
                 raise _conflict(key)
             node[part] = value
@@ -76,7 +83,11 @@ def parse_form(text: str) -> dict[str, Any]:
     """Parse a query string or form body (keeping blank values: ``""`` means unset)."""
     if not text:
         return {}
-    return parse_pairs(parse_qsl(text, keep_blank_values=True))
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidRequestError("The request contains percent-encoded bytes that are not valid UTF-8.") from None
+    return parse_pairs(pairs)
 
 
 def encode_pairs(value: Any, prefix: str = "") -> list[tuple[str, str]]:  # noqa: ANN401 - any JSON-like value

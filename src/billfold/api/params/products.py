@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,7 @@ from billfold.api.params.base import (
     Text200,
     Text40000,
 )
+from billfold.api.params.prices import DefaultPriceData
 
 __all__ = ["ProductCreate", "ProductDelete", "ProductList", "ProductRetrieve", "ProductUpdate"]
 
@@ -56,14 +57,13 @@ class ProductCreate(Params):
     type: Literal["good", "service"] | None = None
     unit_label: Text12 | None = None
     url: URL | None = None
-    # Validated by the price request model when prices exist (see catalog.prices).
-    default_price_data: dict[str, Any] | None = None
+    default_price_data: DefaultPriceData | None = None
     expand: Expand = None
 
 
 class ProductUpdate(Params):
     active: bool | None = None
-    default_price: Text | None = None
+    default_price: Emptyable[Text] = None
     description: Emptyable[Text40000] = None
     images: Emptyable[FormList[URL]] = None
     marketing_features: Emptyable[FormList[MarketingFeature]] = None
