@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 import stripe
 
-from tests.support import Account, LiveServer, backends
+from tests.support import START, Account, LiveServer, backends
 
 
 @pytest.fixture(scope="module", params=backends())
@@ -33,6 +33,7 @@ def account(server: LiveServer) -> Account:
 @pytest.fixture
 def api(server: LiveServer, account: Account) -> Iterator[Account]:
     """The ``stripe`` SDK configured against the live server as ``account``."""
+    server.clock.set(START)  # every test starts at the same instant, whatever others did
     stripe.api_base = server.url
     stripe.api_key = account.key
     stripe.max_network_retries = 0

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 22:29:51.438953
+Create Date: 2026-11-25 22:36:43.852847
 """
 
 from __future__ import annotations
@@ -457,6 +457,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("allow_redisplay", sa.String(length=16), nullable=False),
+        sa.Column("verify_behavior", sa.String(length=48), nullable=False),
         sa.Column("charge_behavior", sa.String(length=48), nullable=False),
         sa.Column(
             "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
@@ -659,6 +660,8 @@ def upgrade() -> None:
     op.create_table(
         "payment_attempts",
         sa.Column("invoice_id", sa.String(length=64), nullable=False),
+        sa.Column("attempt_number", sa.Integer(), nullable=False),
+        sa.Column("charge_id", sa.String(length=64), nullable=True),
         sa.Column("payment_method_id", sa.String(length=64), nullable=True),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
@@ -674,10 +677,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["invoice_id"], ["invoices.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("pk"),
         sa.UniqueConstraint("id"),
+        sa.UniqueConstraint("invoice_id", "attempt_number", name="uq_payment_attempts_invoice_attempt"),
     )
     with op.batch_alter_table("payment_attempts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_payment_attempts_account_id"), ["account_id"], unique=False)
-        batch_op.create_index("ix_payment_attempts_invoice", ["invoice_id"], unique=False)
 
     op.create_table(
         "subscription_items",
@@ -714,7 +717,6 @@ def downgrade() -> None:
 
     op.drop_table("subscription_items")
     with op.batch_alter_table("payment_attempts", schema=None) as batch_op:
-        batch_op.drop_index("ix_payment_attempts_invoice")
         batch_op.drop_index(batch_op.f("ix_payment_attempts_account_id"))
 
     op.drop_table("payment_attempts")

@@ -18,12 +18,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
 
-__all__ = ["Database", "UTCDateTime", "make_engine"]
+__all__ = ["Database", "UTCDateTime", "Unit", "make_engine"]
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -63,7 +62,11 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 
 def _sqlite_begin(conn: Connection) -> None:
     # Writers take the lock up front (IMMEDIATE), so two processes never deadlock while
-    # upgrading a read lock; readers begin DEFERRED and never block in WAL mode.
+    # upgrading a read lock; readers begin DEFERRED and never block in WAL mode. A unit of
+    # work opens its transaction on the driver itself (see Database.unit), and SQLAlchemy
+    # then only joins it.
+    if conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        return
     conn.exec_driver_sql("BEGIN" if conn.info.get("readonly") else "BEGIN IMMEDIATE")
 
 
@@ -80,6 +83,48 @@ def make_engine(url: str, **kwargs: Any) -> Engine:  # noqa: ANN401 - create_eng
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+class Unit:
+    """One unit of work: its connection (already in the unit's transaction) and an ORM session
+    made on first use, so a read that needs only the connection never pays for a ``Session``.
+    """
+
+    __slots__ = ("_conn", "_session")
+
+    def __init__(self, connection: Connection | None = None, session: Session | None = None) -> None:
+        self._conn = connection
+        self._session = session
+
+    @classmethod
+    def of(cls, session: Session) -> Unit:
+        """A unit around a session someone else manages (the CLI, tests, the demo seed)."""
+        return cls(None, session)
+
+    @property
+    def connection(self) -> Connection:
+        """The unit's connection, inside its transaction."""
+        if self._conn is None:
+            self._conn = self.session.connection()
+        return self._conn
+
+    @property
+    def session(self) -> Session:
+        """The unit's ORM session (created, on the unit's connection, at first use)."""
+        session = self._session
+        if session is None:
+            conn = self.connection
+            if not conn.in_transaction():
+                # Let SQLAlchemy join the transaction the unit opened on the driver, so the
+                # session nests in it (and never commits or rolls it back by itself).
+                conn.begin()
+            session = self._session = Session(bind=conn, expire_on_commit=False, autoflush=True)
+        return session
+
+    @property
+    def has_session(self) -> bool:
+        """Whether the session was used (and so may hold changes to flush)."""
+        return self._session is not None
 
 
 class Database:
@@ -100,7 +145,9 @@ class Database:
                 max_overflow=4,
             )
         )
+        self._sqlite = self.engine.dialect.name == "sqlite"
         self._conn: Connection | None = None
+        self._driver: Any = None
         self._lock = threading.RLock()
 
     @property
@@ -109,39 +156,87 @@ class Database:
         return self.engine.dialect.name
 
     def _connection(self) -> Connection:
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self.engine.connect()
-        return self._conn
+        conn = self._conn
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._conn = self.engine.connect()
+            self._driver = conn.connection.driver_connection
+        return conn
+
+    def _begin(self, readonly: bool) -> Connection:
+        """The process's connection with a transaction open on the driver.
+
+        SQLite: ``BEGIN`` (reads) or ``BEGIN IMMEDIATE`` (writes), sent straight to the
+        driver. PostgreSQL: psycopg opens the transaction at the first statement. Either
+        way SQLAlchemy's own transaction object is made only if something goes through
+        SQLAlchemy (the ORM session, a Core statement): its bookkeeping costs more than a
+        whole hot read.
+        """
+        conn = self._connection()
+        if conn.get_transaction() is not None:  # left over by an earlier failure: start clean
+            conn.rollback()
+        if self._sqlite:
+            if self._driver.in_transaction:
+                self._driver.rollback()
+            try:
+                self._driver.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
+            except sqlite3.ProgrammingError:  # closed underneath us: reconnect once
+                self._discard()
+                conn = self._connection()
+                self._driver.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        return conn
+
+    @contextmanager
+    def unit(self, *, readonly: bool = False) -> Iterator[Unit]:
+        """One transaction on the process's connection, committed at the end or rolled back.
+
+        ``readonly`` units (``GET``) begin ``DEFERRED`` on SQLite; the others ``IMMEDIATE``.
+        """
+        with self._lock:
+            conn = self._begin(readonly)
+            unit = Unit(conn)
+            committing = False
+            try:
+                yield unit
+                if unit._session is not None:  # noqa: SLF001 - the unit's own bookkeeping
+                    unit._session.flush()  # noqa: SLF001
+                committing = True
+                tx = conn.get_transaction()
+                if tx is not None:
+                    tx.commit()
+                else:
+                    self._driver.commit()
+            except BaseException:
+                self._abort(conn, committing=committing)
+                raise
+            finally:
+                if unit._session is not None:  # noqa: SLF001
+                    unit._session.close()  # noqa: SLF001
+
+    def _abort(self, conn: Connection, *, committing: bool) -> None:
+        """Roll back after a failure; a failed COMMIT (or ROLLBACK) drops the connection.
+
+        After a failed COMMIT the database may still hold the transaction (and its locks)
+        while SQLAlchemy considers it over, so the connection is not trusted again.
+        """
+        if not committing and not conn.invalidated:
+            try:
+                tx = conn.get_transaction()
+                if tx is not None:
+                    tx.rollback()
+                else:
+                    self._driver.rollback()
+            except Exception:  # noqa: BLE001 - the original error is what the caller sees
+                committing = True
+        if committing and not conn.invalidated:
+            conn.invalidate()
+        if conn.invalidated:
+            self._discard()
 
     @contextmanager
     def unit_of_work(self, *, readonly: bool = False) -> Iterator[Session]:
         """A transaction with an ORM session on the process's connection; commit or roll back."""
-        with self._lock:
-            conn = self._connection()
-            conn.info["readonly"] = readonly
-            try:
-                tx = conn.begin()
-            except DBAPIError:
-                self._discard()
-                conn = self._connection()
-                tx = conn.begin()
-            session = Session(bind=conn, expire_on_commit=False, autoflush=True)
-            try:
-                yield session
-                session.flush()
-                tx.commit()
-            except BaseException:
-                if tx.is_active:
-                    tx.rollback()
-                elif not conn.invalidated:
-                    # The COMMIT itself failed: the database may still hold the transaction
-                    # (and its locks) while SQLAlchemy considers it over. Drop the connection.
-                    conn.invalidate()
-                if conn.invalidated:
-                    self._discard()
-                raise
-            finally:
-                session.close()
+        with self.unit(readonly=readonly) as unit:
+            yield unit.session
 
     def _discard(self) -> None:
         if self._conn is not None:
@@ -149,6 +244,7 @@ class Database:
                 self._conn.close()
             finally:
                 self._conn = None
+                self._driver = None
 
     def close(self) -> None:
         """Close the connection and dispose of the engine."""

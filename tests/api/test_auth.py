@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import stripe
 
 from billfold.accounts import hash_key
-from tests.api.raw_http import client, error_of
+from tests.api.http import client, error_of
 from tests.support import SECRET, Account, LiveServer
 
 

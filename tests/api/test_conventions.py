@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.api.raw_http import client, error_of, response_of
+from tests.api.http import client, error_of, response_of
 from tests.support import Account, LiveServer
 
 _REQUEST_ID = re.compile(r"^req_[A-Za-z0-9]{14}$")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.api.raw_http import client, error_of, response_of
+from tests.api.http import client, error_of, response_of
 from tests.shapes import shape_problems
 from tests.support import Account, LiveServer
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.api.raw_http import client, error_of
+from tests.api.http import client, error_of
 from tests.support import Account, LiveServer
 
 

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 import stripe
 
-from tests.api.raw_http import client, error_of, response_of
+from tests.api.http import client, error_of, response_of
 from tests.support import Account, LiveServer
 
 

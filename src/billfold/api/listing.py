@@ -41,23 +41,30 @@ def paginate(
     serialize: Callable[[M], dict[str, Any]],
     url: str,
     kind: str,
+    oldest_first: bool = False,
 ) -> dict[str, Any]:
-    """One page of ``stmt`` (already filtered to the account) in Stripe's list shape."""
+    """One page of ``stmt`` (already filtered to the account) in Stripe's list shape.
+
+    Lists are newest first; ``oldest_first`` is for ordered parts such as invoice lines.
+    """
     if starting_after and ending_before:
         raise InvalidRequestError(
             "You may only specify one of these parameters: starting_after, ending_before.",
             code="parameters_exclusive",
             param="starting_after",
         )
+    forward, backward = (model.pk.asc(), model.pk.desc()) if oldest_first else (model.pk.desc(), model.pk.asc())
     if ending_before:
         pk = _cursor(ctx, model, ending_before, "ending_before", kind)
-        rows = list(ctx.session.scalars(stmt.where(model.pk > pk).order_by(model.pk.asc()).limit(limit + 1)))
+        before = model.pk < pk if oldest_first else model.pk > pk
+        rows = list(ctx.session.scalars(stmt.where(before).order_by(backward).limit(limit + 1)))
         has_more = len(rows) > limit
         rows = list(reversed(rows[:limit]))
     else:
         if starting_after:
-            stmt = stmt.where(model.pk < _cursor(ctx, model, starting_after, "starting_after", kind))
-        rows = list(ctx.session.scalars(stmt.order_by(model.pk.desc()).limit(limit + 1)))
+            pk = _cursor(ctx, model, starting_after, "starting_after", kind)
+            stmt = stmt.where(model.pk > pk if oldest_first else model.pk < pk)
+        rows = list(ctx.session.scalars(stmt.order_by(forward).limit(limit + 1)))
         has_more = len(rows) > limit
         rows = rows[:limit]
     return list_envelope([serialize(row) for row in rows], url, has_more=has_more)

@@ -5,9 +5,14 @@ from billfold.api.routes import (
     coupons,
     customers,
     events,
+    invoice_items,
+    invoices,
+    payment_methods,
     prices,
     products,
     promotion_codes,
+    setup_intents,
+    subscriptions,
     tax_ids,
 )
 
@@ -20,6 +25,11 @@ ROUTERS = [
     coupons.router,
     promotion_codes.router,
     events.router,
+    payment_methods.router,
+    setup_intents.router,
+    subscriptions.router,
+    invoices.router,
+    invoice_items.router,
 ]
 
 __all__ = ["ROUTERS"]

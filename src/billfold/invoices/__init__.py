@@ -1,0 +1,1 @@
+"""Invoices: building, finalising, paying and voiding them, and invoice items."""

@@ -1,0 +1,1 @@
+"""Subscriptions: creating, changing, cancelling them, and the periods and prorations they bill."""
