@@ -44,7 +44,6 @@ def test_create_with_every_field_and_retrieve(api: Account) -> None:
         preferred_locales=["en", "fr"],
         invoice_settings={
             "custom_fields": [{"name": "PO", "value": "42"}],
-            "default_payment_method": "pm_later",
             "footer": "Thanks",
             "rendering_options": {"amount_tax_display": "exclude_tax", "template": "inrtem_1"},
         },
@@ -75,7 +74,7 @@ def test_create_with_every_field_and_retrieve(api: Account) -> None:
     assert data["shipping"]["address"]["city"] is None
     assert data["invoice_settings"] == {
         "custom_fields": [{"name": "PO", "value": "42"}],
-        "default_payment_method": "pm_later",
+        "default_payment_method": None,
         "footer": "Thanks",
         "rendering_options": {"amount_tax_display": "exclude_tax", "template": "inrtem_1"},
     }
@@ -366,3 +365,16 @@ def test_list_cursor_of_another_account(api: Account, server: LiveServer) -> Non
     theirs = stripe.Customer.create(api_key=server.new_account().key)
     err = _error(stripe.Customer.list, starting_after=theirs.id)
     assert (err.http_status, err.code, err.param) == (404, "resource_missing", "starting_after")
+
+
+def test_default_payment_method_must_be_attached(api: Account) -> None:
+    customer = stripe.Customer.create(email="a@example.com")
+    other = stripe.Customer.create(email="b@example.com")
+    elsewhere = stripe.PaymentMethod.attach("pm_card_visa", customer=other.id)
+    for value in ("pm_card_visa", elsewhere.id):
+        with pytest.raises(stripe.InvalidRequestError) as err:
+            stripe.Customer.modify(customer.id, invoice_settings={"default_payment_method": value})
+        assert err.value.param == "invoice_settings[default_payment_method]"
+    mine = stripe.PaymentMethod.attach("pm_card_visa", customer=customer.id)
+    updated = stripe.Customer.modify(customer.id, invoice_settings={"default_payment_method": mine.id})
+    assert updated.invoice_settings.default_payment_method == mine.id

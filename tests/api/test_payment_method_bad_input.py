@@ -9,12 +9,15 @@ import stripe
 
 from tests.support import Account
 
+# (SDK call, positional args, keyword args, expected param)
+Case = tuple[Any, tuple[str, ...], dict[str, Any], str]
+
 _VISA = {"token": "tok_visa"}
 _RAW = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030}
 _LONG = "x" * 5001
 
 
-def _error(call: Any, *args: Any, **kwargs: Any) -> stripe.InvalidRequestError:  # noqa: ANN401
+def _error(call: Any, *args: Any, **kwargs: Any) -> stripe.InvalidRequestError:
     with pytest.raises(stripe.InvalidRequestError) as err:
         call(*args, **kwargs)
     return err.value
@@ -40,20 +43,39 @@ _BAD_CREATES: list[tuple[dict[str, Any], str | None, str]] = [
     ({"type": "card", "card": {**_RAW, "colour": "x"}}, "parameter_unknown", "card[colour]"),
     ({"type": "card", "card": {"token": ""}}, "parameter_invalid_empty", "card[token]"),
     ({"type": "card", "card": {"token": _LONG}}, "parameter_invalid_string_too_long", "card[token]"),
-    ({"type": "card", "card": {**_VISA, "networks": {"preferred": "amex"}}}, "parameter_invalid_enum",
-     "card[networks][preferred]"),
+    (
+        {"type": "card", "card": {**_VISA, "networks": {"preferred": "amex"}}},
+        "parameter_invalid_enum",
+        "card[networks][preferred]",
+    ),
     ({"type": "card", "card": {**_RAW, "networks": {"preferred": "mastercard"}}}, None, "card[networks][preferred]"),
     ({"type": "card", "card": _VISA, "billing_details": "x"}, "parameter_invalid_object", "billing_details"),
-    ({"type": "card", "card": _VISA, "billing_details": {"nickname": "x"}}, "parameter_unknown",
-     "billing_details[nickname]"),
-    ({"type": "card", "card": _VISA, "billing_details": {"name": _LONG}}, "parameter_invalid_string_too_long",
-     "billing_details[name]"),
-    ({"type": "card", "card": _VISA, "billing_details": {"address": {"street": "x"}}}, "parameter_unknown",
-     "billing_details[address][street]"),
-    ({"type": "card", "card": _VISA, "billing_details": {"address": {"city": _LONG}}},
-     "parameter_invalid_string_too_long", "billing_details[address][city]"),
+    (
+        {"type": "card", "card": _VISA, "billing_details": {"nickname": "x"}},
+        "parameter_unknown",
+        "billing_details[nickname]",
+    ),
+    (
+        {"type": "card", "card": _VISA, "billing_details": {"name": _LONG}},
+        "parameter_invalid_string_too_long",
+        "billing_details[name]",
+    ),
+    (
+        {"type": "card", "card": _VISA, "billing_details": {"address": {"street": "x"}}},
+        "parameter_unknown",
+        "billing_details[address][street]",
+    ),
+    (
+        {"type": "card", "card": _VISA, "billing_details": {"address": {"city": _LONG}}},
+        "parameter_invalid_string_too_long",
+        "billing_details[address][city]",
+    ),
     ({"type": "card", "card": _VISA, "allow_redisplay": "sometimes"}, "parameter_invalid_enum", "allow_redisplay"),
-    ({"type": "card", "card": _VISA, "metadata": {"k" * 41: "v"}}, "parameter_invalid_metadata", f"metadata[{'k' * 41}]"),
+    (
+        {"type": "card", "card": _VISA, "metadata": {"k" * 41: "v"}},
+        "parameter_invalid_metadata",
+        f"metadata[{'k' * 41}]",
+    ),
     ({"type": "card", "card": _VISA, "metadata": {"k": "v" * 501}}, "parameter_invalid_metadata", "metadata[k]"),
     ({"type": "card", "card": _VISA, "metadata": "x"}, "parameter_invalid_object", "metadata"),
 ]
@@ -119,7 +141,7 @@ def test_bad_attach(api: Account, params: dict[str, Any], code: str, param: str)
 
 def test_missing_objects(api: Account) -> None:
     customer = stripe.Customer.create()
-    for call, args, kwargs, param in [
+    cases: list[Case] = [
         (stripe.PaymentMethod.retrieve, ("pm_nope",), {}, "payment_method"),
         (stripe.PaymentMethod.attach, ("pm_nope",), {"customer": customer.id}, "payment_method"),
         (stripe.PaymentMethod.attach, ("pm_card_bogus",), {"customer": customer.id}, "payment_method"),
@@ -129,7 +151,8 @@ def test_missing_objects(api: Account) -> None:
         (stripe.Customer.list_payment_methods, ("cus_nope",), {}, "customer"),
         (stripe.Customer.retrieve_payment_method, (customer.id, "pm_nope"), {}, "payment_method"),
         (stripe.PaymentMethod.list, (), {"starting_after": "pm_nope"}, "starting_after"),
-    ]:
+    ]
+    for call, args, kwargs, param in cases:
         err = _error(call, *args, **kwargs)
         assert (err.http_status, err.code, err.param) == (404, "resource_missing", param), call
 

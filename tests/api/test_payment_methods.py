@@ -68,7 +68,7 @@ def _customer() -> stripe.Customer:
     return stripe.Customer.create(email="jenny@example.com")
 
 
-def _card_error(call: Any, *args: Any, **kwargs: Any) -> stripe.CardError:  # noqa: ANN401
+def _card_error(call: Any, *args: Any, **kwargs: Any) -> stripe.CardError:
     with pytest.raises(stripe.CardError) as err:
         call(*args, **kwargs)
     assert err.value.http_status == 402
@@ -76,15 +76,22 @@ def _card_error(call: Any, *args: Any, **kwargs: Any) -> stripe.CardError:  # no
 
 
 def _decline_code(err: stripe.CardError) -> str | None:
-    body = err.json_body or {}
+    body = err.json_body
+    assert isinstance(body, dict)
     value = body["error"].get("decline_code")
     return None if value is None else str(value)
 
 
-def _invalid(call: Any, *args: Any, **kwargs: Any) -> stripe.InvalidRequestError:  # noqa: ANN401
+def _invalid(call: Any, *args: Any, **kwargs: Any) -> stripe.InvalidRequestError:
     with pytest.raises(stripe.InvalidRequestError) as err:
         call(*args, **kwargs)
     return err.value
+
+
+def _default_payment_method(customer_id: str) -> object:
+    settings = stripe.Customer.retrieve(customer_id).invoice_settings
+    assert settings is not None
+    return settings.default_payment_method
 
 
 def _events(kind: str) -> list[dict[str, Any]]:
@@ -242,9 +249,11 @@ def test_bad_card_details(api: Account, card: dict[str, Any], code: str, param: 
     assert _decline_code(err) is None
 
 
-def test_a_month_already_over_this_year(api: Account, clock_at: Any) -> None:  # noqa: ANN401
+def test_a_month_already_over_this_year(api: Account, clock_at: Any) -> None:
     clock_at(dt.datetime(2026, 6, 15, tzinfo=dt.UTC))
-    err = _card_error(stripe.PaymentMethod.create, type="card", card=_raw("4242424242424242", exp_year=2026, exp_month=5))
+    err = _card_error(
+        stripe.PaymentMethod.create, type="card", card=_raw("4242424242424242", exp_year=2026, exp_month=5)
+    )
     assert (err.code, err.param) == ("invalid_expiry_month", "card[exp_month]")
     pm = stripe.PaymentMethod.create(type="card", card=_raw("4242424242424242", exp_year=2026, exp_month=6))  # type: ignore[arg-type]
     assert pm.card is not None
@@ -285,10 +294,12 @@ def test_create_with_billing_details_and_metadata(api: Account) -> None:
         metadata={"order": "6735"},
         allow_redisplay="always",
     )
+    assert pm.billing_details is not None
     assert pm.billing_details.name == "Jenny Rosen"
     assert pm.billing_details.address is not None
     assert pm.billing_details.address.line1 == "1 Main St"
     assert pm.billing_details.address.city is None
+    assert pm.metadata is not None
     assert pm.metadata.to_dict() == {"order": "6735"}
     assert pm.allow_redisplay == "always"
     assert pm.card is not None
@@ -317,7 +328,9 @@ def test_update(api: Account) -> None:
     assert updated.card.checks is not None
     assert updated.card.checks.address_postal_code_check == "pass"
     cleared = stripe.PaymentMethod.modify(pm.id, billing_details={"name": ""}, metadata={"a": ""})
+    assert cleared.billing_details is not None
     assert cleared.billing_details.name is None
+    assert cleared.metadata is not None
     assert cleared.metadata.to_dict() == {}
     [event, *_] = _events("payment_method.updated")
     assert event["data"]["previous_attributes"]["billing_details"]["name"] == "J. Rosen"
@@ -339,9 +352,9 @@ def test_detach_clears_the_default_payment_method(api: Account) -> None:
     stripe.Customer.modify(customer.id, invoice_settings={"default_payment_method": pm.id})
     detached = stripe.PaymentMethod.detach(other.id)
     assert detached.customer is None
-    assert stripe.Customer.retrieve(customer.id).invoice_settings.default_payment_method == pm.id
+    assert _default_payment_method(customer.id) == pm.id
     stripe.PaymentMethod.detach(pm.id)
-    assert stripe.Customer.retrieve(customer.id).invoice_settings.default_payment_method is None
+    assert _default_payment_method(customer.id) is None
     assert stripe.Customer.list_payment_methods(customer.id).data == []
     [updated, *_] = _events("customer.updated")
     assert updated["data"]["object"]["invoice_settings"]["default_payment_method"] is None
@@ -368,7 +381,7 @@ def test_other_accounts_objects_are_missing(api: Account, server: LiveServer) ->
     my_customer = _customer()
     stripe.api_key = server.new_account().key
     theirs = _customer()
-    for call, args, kwargs, param in [
+    cases: list[tuple[Any, tuple[str, ...], dict[str, Any], str]] = [
         (stripe.PaymentMethod.retrieve, (mine.id,), {}, "payment_method"),
         (stripe.PaymentMethod.modify, (mine.id,), {"metadata": {"a": "b"}}, "payment_method"),
         (stripe.PaymentMethod.detach, (mine.id,), {}, "payment_method"),
@@ -377,6 +390,7 @@ def test_other_accounts_objects_are_missing(api: Account, server: LiveServer) ->
         (stripe.PaymentMethod.list, (), {"customer": my_customer.id}, "customer"),
         (stripe.Customer.list_payment_methods, (my_customer.id,), {}, "customer"),
         (stripe.Customer.retrieve_payment_method, (theirs.id, mine.id), {}, "payment_method"),
-    ]:
+    ]
+    for call, args, kwargs, param in cases:
         err = _invalid(call, *args, **kwargs)
         assert (err.http_status, err.code, err.param) == (404, "resource_missing", param), call

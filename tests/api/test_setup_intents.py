@@ -10,24 +10,28 @@ import stripe
 from tests.shapes import shape_problems
 from tests.support import Account, LiveServer
 
+# (SDK call, positional args, keyword args, expected param) and with the expected code
+Case = tuple[Any, tuple[str, ...], dict[str, Any], str]
+CodedCase = tuple[Any, tuple[str, ...], dict[str, Any], str, str]
+
 
 def _customer() -> stripe.Customer:
     return stripe.Customer.create(email="jenny@example.com")
 
 
-def _invalid(call: Any, *args: Any, **kwargs: Any) -> stripe.InvalidRequestError:  # noqa: ANN401
+def _invalid(call: Any, *args: Any, **kwargs: Any) -> stripe.InvalidRequestError:
     with pytest.raises(stripe.InvalidRequestError) as err:
         call(*args, **kwargs)
     return err.value
 
 
-def _declined(call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:  # noqa: ANN401
+def _declined(call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
     """The ``error`` body of a 402."""
     with pytest.raises(stripe.CardError) as err:
         call(*args, **kwargs)
     assert err.value.http_status == 402
     body = err.value.json_body
-    assert body is not None
+    assert isinstance(body, dict)
     error: dict[str, Any] = body["error"]
     return error
 
@@ -163,6 +167,8 @@ def test_retrieve_list_and_expand(api: Account) -> None:
     customer = _customer()
     first = stripe.SetupIntent.create(customer=customer.id, payment_method="pm_card_visa", confirm=True)
     second = stripe.SetupIntent.create()
+    assert first.client_secret is not None
+    assert isinstance(first.payment_method, str)
     assert stripe.SetupIntent.retrieve(first.id, client_secret=first.client_secret).id == first.id
     assert [s.id for s in stripe.SetupIntent.list().data] == [second.id, first.id]
     assert [s.id for s in stripe.SetupIntent.list(customer=customer.id).data] == [first.id]
@@ -180,14 +186,15 @@ def test_other_accounts_objects_are_missing(api: Account, server: LiveServer) ->
     si = stripe.SetupIntent.create(customer=customer.id)
     pm = stripe.PaymentMethod.create(type="card", card={"token": "tok_visa"})
     stripe.api_key = server.new_account().key
-    for call, args, kwargs, param in [
+    cases: list[Case] = [
         (stripe.SetupIntent.retrieve, (si.id,), {}, "intent"),
         (stripe.SetupIntent.confirm, (si.id,), {"payment_method": "pm_card_visa"}, "intent"),
         (stripe.SetupIntent.cancel, (si.id,), {}, "intent"),
         (stripe.SetupIntent.create, (), {"customer": customer.id}, "customer"),
         (stripe.SetupIntent.create, (), {"payment_method": pm.id}, "payment_method"),
         (stripe.SetupIntent.list, (), {"starting_after": si.id}, "starting_after"),
-    ]:
+    ]
+    for call, args, kwargs, param in cases:
         err = _invalid(call, *args, **kwargs)
         assert (err.http_status, err.code, err.param) == (404, "resource_missing", param), call
 
@@ -216,27 +223,39 @@ def test_bad_create(api: Account, params: dict[str, Any], code: str, param: str)
 
 def test_bad_confirm_cancel_list(api: Account) -> None:
     si = stripe.SetupIntent.create()
-    for call, args, kwargs, code, param in [
+    cases: list[CodedCase] = [
         (stripe.SetupIntent.confirm, (si.id,), {"payment_method": ""}, "parameter_invalid_empty", "payment_method"),
         (stripe.SetupIntent.confirm, (si.id,), {"colour": "red"}, "parameter_unknown", "colour"),
-        (stripe.SetupIntent.cancel, (si.id,), {"cancellation_reason": "bored"}, "parameter_invalid_enum",
-         "cancellation_reason"),
+        (
+            stripe.SetupIntent.cancel,
+            (si.id,),
+            {"cancellation_reason": "bored"},
+            "parameter_invalid_enum",
+            "cancellation_reason",
+        ),
         (stripe.SetupIntent.cancel, (si.id,), {"colour": "red"}, "parameter_unknown", "colour"),
         (stripe.SetupIntent.retrieve, (si.id,), {"client_secret": ""}, "parameter_invalid_empty", "client_secret"),
         (stripe.SetupIntent.list, (), {"limit": 0}, "parameter_invalid_integer", "limit"),
         (stripe.SetupIntent.list, (), {"created": {"gte": "x"}}, "parameter_invalid_integer", "created[gte]"),
         (stripe.SetupIntent.list, (), {"colour": "red"}, "parameter_unknown", "colour"),
-    ]:
+    ]
+    for call, args, kwargs, code, param in cases:
         err = _invalid(call, *args, **kwargs)
         assert (err.http_status, err.code, err.param) == (400, code, param), (call, kwargs)
 
 
 def test_missing_objects(api: Account) -> None:
-    for call, args, kwargs, param in [
+    cases: list[Case] = [
         (stripe.SetupIntent.retrieve, ("seti_nope",), {}, "intent"),
         (stripe.SetupIntent.create, (), {"customer": "cus_nope"}, "customer"),
         (stripe.SetupIntent.create, (), {"payment_method": "pm_nope"}, "payment_method"),
-        (stripe.SetupIntent.confirm, (stripe.SetupIntent.create().id,), {"payment_method": "pm_nope"}, "payment_method"),
-    ]:
+        (
+            stripe.SetupIntent.confirm,
+            (stripe.SetupIntent.create().id,),
+            {"payment_method": "pm_nope"},
+            "payment_method",
+        ),
+    ]
+    for call, args, kwargs, param in cases:
         err = _invalid(call, *args, **kwargs)
         assert (err.http_status, err.code, err.param) == (404, "resource_missing", param), call

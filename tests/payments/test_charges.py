@@ -41,7 +41,9 @@ class CountingGateway(TestGateway):
         super().__init__()
         self.calls = 0
 
-    def charge(self, *, payment_method: PaymentMethod, amount: int, currency: str, idempotency_key: str) -> ChargeResult:
+    def charge(
+        self, *, payment_method: PaymentMethod, amount: int, currency: str, idempotency_key: str
+    ) -> ChargeResult:
         self.calls += 1
         return super().charge(
             payment_method=payment_method, amount=amount, currency=currency, idempotency_key=idempotency_key

@@ -63,7 +63,9 @@ def test_declined_cards_fail_verification(gateway: PaymentGateway, number: str, 
 
 @pytest.mark.parametrize("number", ["4242424242424242", "5555555555554444", "378282246310005", "6011111111111117"])
 def test_good_cards_are_charged(gateway: PaymentGateway, number: str) -> None:
-    result = gateway.charge(payment_method=_pm(CARDS[number]), amount=1_000, currency="usd", idempotency_key=new_id("k"))
+    result = gateway.charge(
+        payment_method=_pm(CARDS[number]), amount=1_000, currency="usd", idempotency_key=new_id("k")
+    )
     assert result.succeeded
     assert result.decline_code is None
     assert result.message is None
@@ -80,7 +82,9 @@ def test_good_cards_are_charged(gateway: PaymentGateway, number: str) -> None:
     ],
 )
 def test_declining_cards_return_a_failed_result(gateway: PaymentGateway, number: str, decline_code: str) -> None:
-    result = gateway.charge(payment_method=_pm(CARDS[number]), amount=1_000, currency="usd", idempotency_key=new_id("k"))
+    result = gateway.charge(
+        payment_method=_pm(CARDS[number]), amount=1_000, currency="usd", idempotency_key=new_id("k")
+    )
     assert not result.succeeded
     assert result.decline_code == decline_code
     assert result.message == decline_for(decline_code).message
@@ -122,9 +126,9 @@ def test_a_key_cannot_be_reused_for_another_charge(gateway: PaymentGateway) -> N
 def test_results_are_deterministic_across_instances() -> None:
     for factory in GATEWAYS.values():
         outcomes = {
-            number: factory().charge(
-                payment_method=_pm(card), amount=100, currency="usd", idempotency_key=new_id("k")
-            ).succeeded
+            number: factory()
+            .charge(payment_method=_pm(card), amount=100, currency="usd", idempotency_key=new_id("k"))
+            .succeeded
             for number, card in CARDS.items()
         }
         assert outcomes == {number: card.charge == SUCCEED for number, card in CARDS.items()}

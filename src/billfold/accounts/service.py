@@ -6,7 +6,6 @@ database does not leak usable keys, and lookup stays one indexed equality.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import Any
 
@@ -24,7 +23,7 @@ _KEY_PREFIX = {"secret": "sk_test_", "publishable": "pk_test_"}
 
 def hash_key(server_secret: str, key: str) -> str:
     """The stored form of an API key."""
-    return hmac.new(server_secret.encode(), key.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(server_secret.encode(), key.encode(), "sha256").hex()
 
 
 def create_account(

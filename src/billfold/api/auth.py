@@ -7,9 +7,8 @@ import binascii
 import time
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from billfold.accounts import account_for_key, connected_account_of, hash_key
+from billfold.db import Unit
 from billfold.errors import AuthenticationError, PermissionDeniedError
 
 __all__ = ["Authenticator"]
@@ -63,14 +62,14 @@ class Authenticator:
         self._keys: dict[str, _Cached] = {}
         self._connected: dict[tuple[str, str], float] = {}
 
-    def account_id(self, session: Session, authorization: str | None, stripe_account: str | None) -> str:
-        """The account this request acts on."""
+    def account_id(self, unit: Unit, authorization: str | None, stripe_account: str | None) -> str:
+        """The account this request acts on; a remembered key costs no query (and no session)."""
         key = key_from_header(authorization)
         digest = hash_key(self._secret, key)
         now = time.monotonic()
         cached = self._keys.get(digest)
         if cached is None or cached.expires < now:
-            found = account_for_key(session, digest)
+            found = account_for_key(unit.session, digest)
             if found is None:
                 self._keys.pop(digest, None)
                 raise AuthenticationError(f"Invalid API Key provided: {_mask(key)}", code="api_key_invalid")
@@ -87,7 +86,7 @@ class Authenticator:
             return cached.account_id
         pair = (cached.account_id, stripe_account)
         if self._connected.get(pair, 0.0) < now:
-            if not connected_account_of(session, cached.account_id, stripe_account):
+            if not connected_account_of(unit.session, cached.account_id, stripe_account):
                 raise PermissionDeniedError(
                     f"The provided key '{_mask(key)}' does not have access to account '{stripe_account}' "
                     "(or that account does not exist). Application access may have been revoked.",

@@ -45,6 +45,11 @@ class ApiState:
     settings: Settings
     auth: Authenticator
 
+    @property
+    def base_url(self) -> str:
+        """Where hosted pages live, without a trailing slash."""
+        return self.settings.public_base_url.rstrip("/")
+
 
 _VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9_]+)?$")
 
@@ -73,19 +78,52 @@ def error_response(exc: BillfoldError, request_id: str, api_version: str) -> Res
     return _response(exc.http_status, error_body(exc), request_id, api_version, replayed=False)
 
 
+_CONTENT_TYPE = (b"content-type", b"application/json")
+_REPLAYED = (b"idempotent-replayed", b"true")
+
+
+class _ApiResponse(Response):
+    """A JSON response whose raw headers are built directly (Starlette's ``init_headers`` is
+    generic: it lower-cases, encodes and scans a mapping on every response).
+    """
+
+    media_type = "application/json"
+
+    def __init__(self, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+        self.status_code = status
+        self.background = None
+        self.body = body
+        self.raw_headers = headers
+
+
 def _response(status: int, body: bytes, request_id: str, api_version: str, *, replayed: bool) -> Response:
-    headers = {"request-id": request_id, "stripe-version": api_version}
+    headers = [
+        (b"content-length", str(len(body)).encode()),
+        _CONTENT_TYPE,
+        (b"request-id", request_id.encode()),
+        (b"stripe-version", api_version.encode("latin-1")),
+    ]
     if replayed:
-        headers["idempotent-replayed"] = "true"
-    return Response(body, status_code=status, headers=headers, media_type="application/json")
+        headers.append(_REPLAYED)
+    return _ApiResponse(status, body, headers)
+
+
+def _query(request: Request) -> dict[str, Any]:
+    query: bytes = request.scope.get("query_string", b"")
+    if not query:
+        return {}
+    try:
+        return parse_form(query.decode())
+    except UnicodeDecodeError:
+        raise InvalidRequestError("The query string is not valid UTF-8.") from None
 
 
 async def _read(request: Request, method: str) -> dict[str, Any]:
     if method != "POST":
-        return parse_form(request.url.query)
+        return _query(request)
     body = await request.body()
     if not body:
-        return parse_form(request.url.query)
+        return _query(request)
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             data = orjson.loads(body)
@@ -108,16 +146,10 @@ def _run(
     request_id: str,
 ) -> tuple[int, bytes, bool]:
     key = request.headers.get("idempotency-key") if ep.method == "POST" else None
-    with state.db.unit_of_work(readonly=ep.method == "GET") as session:
-        account_id = state.auth.account_id(
-            session,
-            request.headers.get("authorization"),
-            request.headers.get("stripe-account"),
-        )
-        ctx = Ctx(
-            session, account_id, state.clock, request_id, key, state.settings.api_version,
-            state.settings.public_base_url.rstrip("/"),
-        )
+    with state.db.unit(readonly=ep.method == "GET") as unit:
+        headers = request.headers
+        account_id = state.auth.account_id(unit, headers.get("authorization"), headers.get("stripe-account"))
+        ctx = Ctx(unit, account_id, state.clock, request_id, key, state.settings.api_version, state.base_url)
         params = parse_params(ep.params, raw)
         if key is None:
             status, body = _call(ctx, ep, params, request.path_params)
@@ -165,13 +197,13 @@ def _call(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[in
 
 def _replay_after_race(state: ApiState, request: Request, ep: Endpoint, raw: dict[str, Any]) -> tuple[int, bytes]:
     key = request.headers.get("idempotency-key") or ""
-    with state.db.unit_of_work(readonly=True) as session:
+    with state.db.unit(readonly=True) as unit:
         account_id = state.auth.account_id(
-            session,
+            unit,
             request.headers.get("authorization"),
             request.headers.get("stripe-account"),
         )
-        ctx = Ctx(session, account_id, state.clock)
+        ctx = Ctx(unit, account_id, state.clock)
         stored = idempotency.lookup(ctx, key, idempotency.fingerprint(ep.method, request.url.path, raw))
     if stored is None:
         raise ConflictError(

@@ -82,7 +82,14 @@ def _apply(ctx: Ctx, customer: Customer, data: dict[str, Any]) -> None:
     if "tax_exempt" in data:
         customer.tax_exempt = data["tax_exempt"] or "none"
     if "invoice_settings" in data:
-        customer.invoice_settings = {**(customer.invoice_settings or {}), **data["invoice_settings"]}
+        settings = data["invoice_settings"] or {}
+        if settings.get("default_payment_method"):
+            from billfold.payments import require_attached_payment_method  # payments imports customers
+
+            require_attached_payment_method(
+                ctx, customer.id, settings["default_payment_method"], param="invoice_settings[default_payment_method]",
+            )
+        customer.invoice_settings = {**(customer.invoice_settings or {}), **settings}
     if "metadata" in data:
         customer.metadata_ = merge_metadata(customer.metadata_, data["metadata"])
     if data.get("invoice_prefix") is not None and data["invoice_prefix"] != customer.invoice_prefix:

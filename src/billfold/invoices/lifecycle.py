@@ -20,7 +20,15 @@ from billfold.events import diff, record_event
 from billfold.invoices.queries import invoice_payload
 from billfold.models import Customer, Invoice, TaxId
 
-__all__ = ["finalize_invoice", "mark_paid", "mark_uncollectible", "send_invoice", "void_invoice"]
+__all__ = [
+    "applicable_balance",
+    "balance_change",
+    "finalize_invoice",
+    "mark_paid",
+    "mark_uncollectible",
+    "send_invoice",
+    "void_invoice",
+]
 
 
 def _state_error(invoice: Invoice, action: str) -> InvalidRequestError:
@@ -65,7 +73,7 @@ def _snapshot(ctx: Ctx, customer: Customer) -> dict[str, Any]:
     }
 
 
-def _balance_change(total: int, balance: int) -> tuple[int, int]:
+def balance_change(total: int, balance: int) -> tuple[int, int]:
     """``(change to the customer's balance, amount due)`` for an invoice of ``total``.
 
     A negative balance is credit: it pays the invoice down. A positive balance is money
@@ -79,10 +87,15 @@ def _balance_change(total: int, balance: int) -> tuple[int, int]:
     return -balance, total + balance
 
 
+def applicable_balance(customer: Customer, currency: str) -> int:
+    """The part of the customer's balance an invoice in ``currency`` uses (none in another currency)."""
+    return customer.balance if customer.currency in (None, currency) else 0
+
+
 def _apply_balance(ctx: Ctx, invoice: Invoice, customer: Customer) -> None:
-    balance = customer.balance if customer.currency in (None, invoice.currency) else 0
+    balance = applicable_balance(customer, invoice.currency)
     invoice.starting_balance = balance
-    change, invoice.amount_due = _balance_change(invoice.total, balance)
+    change, invoice.amount_due = balance_change(invoice.total, balance)
     invoice.ending_balance = balance
     if change:
         transaction = apply_balance_change(

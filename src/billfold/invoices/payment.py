@@ -12,9 +12,9 @@ from billfold.events import diff, record_event
 from billfold.invoices.lifecycle import mark_paid
 from billfold.invoices.queries import invoice_payload
 from billfold.models import Customer, Invoice, PaymentMethod, Subscription
-from billfold.payments import PaymentGateway, charge_invoice_attempt, require_attached_payment_method
+from billfold.payments import PaymentGateway, charge_invoice_attempt, decline_for, require_attached_payment_method
 
-__all__ = ["PaymentOutcome", "pay_invoice", "payment_method_for"]
+__all__ = ["PaymentOutcome", "pay_invoice", "payment_method_for", "record_declined_card"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,16 @@ def pay_invoice(
         decline_code=result.decline_code,
     )
     return _failed(ctx, invoice, method.id, error)
+
+
+def record_declined_card(ctx: Ctx, invoice: Invoice, payment_method_id: str, error: BillfoldError) -> PaymentOutcome:
+    """A card offered to pay ``invoice`` (the hosted page) was declined before it could be charged.
+
+    That is a failed payment attempt like a declined charge: counted, recorded, announced.
+    """
+    invoice.attempt_count += 1
+    invoice.attempted = True
+    return _failed(ctx, invoice, payment_method_id, error)
 
 
 # Decline reasons Stripe reports as their own error code rather than card_declined.

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from billfold.context import Ctx
 from billfold.errors import ResourceMissingError
-from billfold.models import Account, Discount, Invoice, InvoiceLine
+from billfold.models import Account, Coupon, Customer, Discount, Invoice, InvoiceLine
 from billfold.objects.invoice import LINES_PAGE, invoice_object
 
-__all__ = ["get_invoice", "invoice_discount_ids", "invoice_payload", "lines_query", "list_invoices_query"]
+__all__ = [
+    "InvoiceDocument",
+    "get_invoice",
+    "invoice_by_token",
+    "invoice_discount_ids",
+    "invoice_document",
+    "invoice_payload",
+    "lines_query",
+    "list_invoices_query",
+]
 
 
 def get_invoice(ctx: Ctx, invoice_id: str, *, param: str | None = "invoice", for_update: bool = False) -> Invoice:
@@ -77,3 +88,54 @@ def list_invoices_query(ctx: Ctx, filters: dict[str, Any]) -> Select[Invoice]:
 def lines_query(ctx: Ctx, invoice: Invoice) -> Select[InvoiceLine]:
     """All lines of an invoice (for paging; the cursor is the line's pk)."""
     return select(InvoiceLine).where(InvoiceLine.account_id == ctx.account_id, InvoiceLine.invoice_id == invoice.id)
+
+
+def invoice_by_token(session: Session, token: str, *, for_update: bool = False) -> Invoice | None:
+    """The finalised invoice whose hosted-page token is ``token`` (any account); drafts are hidden."""
+    if not token:
+        return None
+    stmt = select(Invoice).where(Invoice.access_token == token, Invoice.status != "draft")
+    if for_update:
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDocument:
+    """What an invoice document shows beyond the invoice row: every line, the merchant, names."""
+
+    lines: list[InvoiceLine]
+    merchant_name: str | None
+    business_profile: dict[str, Any]
+    preferred_locales: list[str]
+    # discount id -> (the coupon's name, else its id; its percent_off, if a percentage)
+    coupons: dict[str, tuple[str, str | None]]
+
+
+def invoice_document(ctx: Ctx, invoice: Invoice) -> InvoiceDocument:
+    """Everything the hosted page and the PDF of ``invoice`` need to read."""
+    lines = list(ctx.session.scalars(lines_query(ctx, invoice).order_by(InvoiceLine.position)))
+    merchant = ctx.session.execute(
+        select(Account.business_name, Account.business_profile).where(Account.id == ctx.account_id),
+    ).one()
+    locales = ctx.session.scalar(
+        select(Customer.preferred_locales).where(
+            Customer.account_id == ctx.account_id, Customer.id == invoice.customer_id
+        ),
+    )
+    discount_ids = invoice_discount_ids(invoice)
+    coupons: dict[str, tuple[str, str | None]] = {}
+    if discount_ids:
+        rows = ctx.session.execute(
+            select(Discount.id, Coupon.id, Coupon.name, Coupon.percent_off)
+            .join(Coupon, Coupon.pk == Discount.coupon_pk)
+            .where(Discount.account_id == ctx.account_id, Discount.id.in_(discount_ids)),
+        )
+        coupons = {discount_id: (name or coupon_id, percent) for discount_id, coupon_id, name, percent in rows}
+    return InvoiceDocument(
+        lines=lines,
+        merchant_name=merchant[0],
+        business_profile=dict(merchant[1] or {}),
+        preferred_locales=list(locales or []),
+        coupons=coupons,
+    )

@@ -54,9 +54,7 @@ class PaymentAttempt(AccountOwned):
 
     __tablename__ = "payment_attempts"
     # One row per (invoice, attempt): a retried request finds the attempt instead of charging again.
-    __table_args__ = (
-        UniqueConstraint("invoice_id", "attempt_number", name="uq_payment_attempts_invoice_attempt"),
-    )
+    __table_args__ = (UniqueConstraint("invoice_id", "attempt_number", name="uq_payment_attempts_invoice_attempt"),)
 
     invoice_id: Mapped[str] = mapped_column(String(64), ForeignKey("invoices.id", ondelete="CASCADE"))
     attempt_number: Mapped[int]

@@ -84,7 +84,7 @@ def get_gateway() -> PaymentGateway:
 
 def install_gateway(gateway: PaymentGateway) -> PaymentGateway | None:
     """Make ``gateway`` the process's gateway; returns the previous one (for tests to restore)."""
-    global _gateway  # noqa: PLW0603 - the process-wide gateway
+    global _gateway
     with _lock:
         previous, _gateway = _gateway, gateway
         return previous

@@ -25,9 +25,7 @@ __all__ = [
 ]
 
 
-def attach_payment_method(
-    ctx: Ctx, gateway: PaymentGateway, payment_method_id: str, customer_id: str
-) -> PaymentMethod:
+def attach_payment_method(ctx: Ctx, gateway: PaymentGateway, payment_method_id: str, customer_id: str) -> PaymentMethod:
     """Save a card to a customer after the gateway verified it; a test id saves a new copy.
 
     Attaching again to the same customer changes nothing, as on Stripe.
@@ -87,9 +85,7 @@ def _forget_default(ctx: Ctx, customer_id: str, payment_method_id: str) -> None:
         record_event(ctx, "customer.updated", after, diff(before, after))
 
 
-def require_attached_payment_method(
-    ctx: Ctx, customer_id: str, payment_method_id: str, *, param: str
-) -> PaymentMethod:
+def require_attached_payment_method(ctx: Ctx, customer_id: str, payment_method_id: str, *, param: str) -> PaymentMethod:
     """The payment method, which must be saved to this customer (for ``default_payment_method``).
 
     404 if it does not exist on this account; 400 if it is not attached to ``customer_id``

@@ -65,9 +65,9 @@ def from_token(ctx: Ctx, token: str, *, param: str) -> CardInput:
 
 def check_expiry(ctx: Ctx, exp_month: int, exp_year: int, *, prefix: str = "card") -> tuple[int, int]:
     """A valid, unexpired ``(month, four-digit year)``; two-digit years mean 20xx."""
-    year = exp_year + 2000 if 0 <= exp_year < 100 else exp_year  # noqa: PLR2004 - two-digit years
+    year = exp_year + 2000 if 0 <= exp_year < 100 else exp_year
     now = ctx.clock.now()
-    if not 1 <= exp_month <= 12:  # noqa: PLR2004 - months
+    if not 1 <= exp_month <= 12:
         raise _invalid("Your card's expiration month is invalid.", "invalid_expiry_month", f"{prefix}[exp_month]")
     if not now.year <= year <= now.year + _MAX_YEARS_AHEAD:
         raise _invalid("Your card's expiration year is invalid.", "invalid_expiry_year", f"{prefix}[exp_year]")
@@ -93,14 +93,14 @@ def _luhn_ok(number: str) -> bool:
     for index, char in enumerate(reversed(number)):
         digit = int(char)
         if index % 2:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2  # noqa: PLR2004 - Luhn doubling
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
         total += digit
     return total % 10 == 0
 
 
 def _test_card(number: str) -> TestCard:
     """The test card with this number; a malformed, mistyped or real number is refused."""
-    if not number.isdigit() or not 12 <= len(number) <= 19:  # noqa: PLR2004 - card number lengths
+    if not number.isdigit() or not 12 <= len(number) <= 19:
         raise _invalid("Your card number is invalid.", "invalid_number", "card[number]")
     if not _luhn_ok(number):
         raise _invalid("Your card number is incorrect.", "incorrect_number", "card[number]")

@@ -17,7 +17,7 @@ def invoice_attempt_key(invoice_id: str, attempt_number: int) -> str:
     return f"billfold:{invoice_id}:attempt:{attempt_number}"
 
 
-def charge_invoice_attempt(  # noqa: PLR0913 - the attempt's identity and its money, all keyword-only
+def charge_invoice_attempt(
     ctx: Ctx,
     gateway: PaymentGateway,
     *,

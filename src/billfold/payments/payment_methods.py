@@ -161,9 +161,7 @@ def list_payment_methods_query(ctx: Ctx, filters: dict[str, Any]) -> Select[Paym
     return _filtered(stmt, filters)
 
 
-def customer_payment_methods_query(
-    ctx: Ctx, customer_id: str, filters: dict[str, Any]
-) -> Select[PaymentMethod]:
+def customer_payment_methods_query(ctx: Ctx, customer_id: str, filters: dict[str, Any]) -> Select[PaymentMethod]:
     """A customer's saved payment methods (404 for a customer of another account)."""
     customer = get_customer(ctx, customer_id, param="customer")
     stmt = select(PaymentMethod).where(

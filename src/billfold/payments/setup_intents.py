@@ -140,8 +140,7 @@ def _use_payment_method(ctx: Ctx, si: SetupIntent, payment_method_id: str) -> No
 def _confirm(ctx: Ctx, gateway: PaymentGateway, si: SetupIntent) -> None:
     if si.payment_method_id is None:
         raise InvalidRequestError(
-            "You cannot confirm this SetupIntent because it has no payment method; "
-            "pass `payment_method` to set one.",
+            "You cannot confirm this SetupIntent because it has no payment method; pass `payment_method` to set one.",
             code="setup_intent_unexpected_state",
             param="payment_method",
         )

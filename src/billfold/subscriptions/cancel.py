@@ -38,7 +38,7 @@ def _unused_time_credit(ctx: Ctx, sub: Subscription) -> None:
         create_pending_items(ctx, sub.customer_id, lines)
 
 
-def _final_invoice(ctx: Ctx, gateway: PaymentGateway, sub: Subscription) -> None:
+def _final_invoice(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *, collect: bool) -> None:
     if not pending_items(ctx, sub.customer_id, sub.currency, sub.id):
         return  # nothing to bill: Stripe makes no empty final invoice
     customer = get_customer(ctx, sub.customer_id, param="customer", include_deleted=True)
@@ -49,13 +49,20 @@ def _final_invoice(ctx: Ctx, gateway: PaymentGateway, sub: Subscription) -> None
         days_until_due=sub.days_until_due,
     )
     sub.latest_invoice_id = invoice.id
+    if not collect:  # a preview: leave the final invoice a draft, nothing numbered or charged
+        return
     finalize_invoice(ctx, invoice)
     if invoice.status == "open" and sub.collection_method == "charge_automatically":
         pay_invoice(ctx, gateway, invoice)
 
 
-def cancel_subscription(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, data: dict[str, Any]) -> Subscription:
-    """End ``sub`` now; ``prorate`` credits unused time, ``invoice_now`` bills what is pending."""
+def cancel_subscription(
+    ctx: Ctx, gateway: PaymentGateway, sub: Subscription, data: dict[str, Any], *, collect: bool = True,
+) -> Subscription:
+    """End ``sub`` now; ``prorate`` credits unused time, ``invoice_now`` bills what is pending.
+
+    ``collect=False`` (invoice previews) leaves the final invoice a draft.
+    """
     if sub.status in {"canceled", "incomplete_expired"}:
         raise InvalidRequestError(
             f"This subscription is already {sub.status.replace('_', ' ')} and cannot be canceled again.",
@@ -74,7 +81,7 @@ def cancel_subscription(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, da
     sub.cancellation_details = details
     ctx.session.flush()
     if data.get("invoice_now"):
-        _final_invoice(ctx, gateway, sub)
+        _final_invoice(ctx, gateway, sub, collect=collect)
     after = subscription_payload(ctx, sub)
     record_event(ctx, "customer.subscription.deleted", after, diff(before, after))
     return sub

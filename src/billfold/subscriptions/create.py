@@ -130,8 +130,13 @@ def _first_lines(ctx: Ctx, sub: Subscription, items: list[tuple[SubscriptionItem
     return lines
 
 
-def create_subscription(ctx: Ctx, gateway: PaymentGateway, data: dict[str, Any]) -> Subscription:
-    """Create the subscription and its first invoice, and try to collect it per ``payment_behavior``."""
+def create_subscription(
+    ctx: Ctx, gateway: PaymentGateway, data: dict[str, Any], *, collect: bool = True,
+) -> Subscription:
+    """Create the subscription and its first invoice, and try to collect it per ``payment_behavior``.
+
+    ``collect=False`` (invoice previews) leaves the first invoice a draft, neither finalized nor paid.
+    """
     customer = get_customer(ctx, data["customer"], param="customer")
     resolved = _items(ctx, data)
     _check_payment_setup(ctx, customer, data)
@@ -167,6 +172,8 @@ def create_subscription(ctx: Ctx, gateway: PaymentGateway, data: dict[str, Any])
         days_until_due=sub.days_until_due, default_payment_method_id=None,
     )
     sub.latest_invoice_id = invoice.id
+    if not collect:
+        return sub
     finalize_invoice(ctx, invoice)
     _collect_first(ctx, gateway, sub, invoice, data.get("payment_behavior") or "allow_incomplete")
     return sub

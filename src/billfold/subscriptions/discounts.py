@@ -42,12 +42,15 @@ def apply_discounts(
     entries: list[dict[str, Any]],
     *,
     customer_id: str,
-    subscription_id: str,
+    subscription_id: str | None,
     amount: int,
     currency: str,
     param: str = "discounts",
 ) -> list[Discount]:
-    """Validate every entry against its restrictions and attach the discounts."""
+    """Validate every entry against its restrictions and attach the discounts.
+
+    With ``subscription_id=None`` the discounts are the customer's (invoice previews).
+    """
     if len(entries) > MAX_DISCOUNTS:
         raise InvalidRequestError(f"A subscription can have at most {MAX_DISCOUNTS} discounts.", param=param)
     now = ctx.clock.now()

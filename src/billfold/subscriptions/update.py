@@ -133,8 +133,8 @@ def _reset_period(ctx: Ctx, sub: Subscription, now: dt.datetime) -> None:
     ctx.session.flush()
 
 
-def _invoice_now(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, lines: list[DraftLine],
-                 behavior: str) -> Invoice:
+def _invoice_now(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, lines: list[DraftLine],  # noqa: PLR0913
+                 behavior: str, *, collect: bool) -> Invoice:
     customer = get_customer(ctx, sub.customer_id, param="customer", include_deleted=True)
     now = ctx.clock.now()
     invoice = create_invoice(
@@ -143,6 +143,8 @@ def _invoice_now(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, lines: li
         days_until_due=sub.days_until_due,
     )
     sub.latest_invoice_id = invoice.id
+    if not collect:  # a preview: the draft as it would be finalized, nothing numbered or charged
+        return invoice
     finalize_invoice(ctx, invoice)
     if invoice.status == "open" and sub.collection_method == "charge_automatically" and behavior != "default_incomplete":
         outcome = pay_invoice(ctx, gateway, invoice)
@@ -151,8 +153,14 @@ def _invoice_now(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, lines: li
     return invoice
 
 
-def update_subscription(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, data: dict[str, Any]) -> UpdateResult:
-    """Apply ``data`` to ``sub``; emits ``customer.subscription.updated`` with what changed."""
+def update_subscription(
+    ctx: Ctx, gateway: PaymentGateway, sub: Subscription, data: dict[str, Any], *, collect: bool = True,
+) -> UpdateResult:
+    """Apply ``data`` to ``sub``; emits ``customer.subscription.updated`` with what changed.
+
+    ``collect=False`` (invoice previews) leaves an immediate invoice as a draft: it is
+    neither finalized (no number, no balance applied) nor paid.
+    """
     if sub.status in _ENDED and set(data) - _ENDED_ALLOWED:
         raise InvalidRequestError(
             "A canceled subscription can only update its cancellation_details and metadata.",
@@ -171,9 +179,9 @@ def update_subscription(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, da
     at = _proration_at(ctx, sub, data)
     invoice = None
     if _resets_anchor(sub, changes, data):
-        invoice = _update_resetting_anchor(ctx, gateway, sub, changes, behavior, payment_behavior)
+        invoice = _update_resetting_anchor(ctx, gateway, sub, changes, behavior, payment_behavior, collect=collect)
     else:
-        invoice = _update_in_period(ctx, gateway, sub, changes, at, behavior, payment_behavior)
+        invoice = _update_in_period(ctx, gateway, sub, changes, at, behavior, payment_behavior, collect=collect)
     apply_settings(ctx, sub, data)
     after = subscription_payload(ctx, sub)
     if after != before:
@@ -183,7 +191,7 @@ def update_subscription(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, da
 
 def _update_in_period(  # noqa: PLR0913
     ctx: Ctx, gateway: PaymentGateway, sub: Subscription, changes: list[ItemChange], at: dt.datetime,
-    behavior: str, payment_behavior: str,
+    behavior: str, payment_behavior: str, *, collect: bool,
 ) -> Invoice | None:
     in_trial = sub.status == "trialing"
     lines = [] if behavior == "none" or in_trial else _prorations(ctx, sub, changes, at)
@@ -192,14 +200,14 @@ def _update_in_period(  # noqa: PLR0913
     if not lines:
         return None
     if behavior == "always_invoice":
-        return _invoice_now(ctx, gateway, sub, lines, payment_behavior)
+        return _invoice_now(ctx, gateway, sub, lines, payment_behavior, collect=collect)
     create_pending_items(ctx, sub.customer_id, lines)
     return None
 
 
 def _update_resetting_anchor(  # noqa: PLR0913
     ctx: Ctx, gateway: PaymentGateway, sub: Subscription, changes: list[ItemChange], behavior: str,
-    payment_behavior: str,
+    payment_behavior: str, *, collect: bool,
 ) -> Invoice:
     now = ctx.clock.now()
     was_trialing = sub.status == "trialing"
@@ -213,7 +221,7 @@ def _update_resetting_anchor(  # noqa: PLR0913
     lines = credits + period_lines(items, names, sub.current_period_start, sub.current_period_end, sub.id)
     if was_trialing:
         sub.status = "active"
-    return _invoice_now(ctx, gateway, sub, lines, payment_behavior)
+    return _invoice_now(ctx, gateway, sub, lines, payment_behavior, collect=collect)
 
 
 def _credit_only(change: ItemChange) -> ItemChange:

@@ -28,13 +28,66 @@ __all__ = [
 # Every type Stripe knows; Billfold keeps cards only, and says so for the others.
 _STRIPE_TYPES = frozenset(
     (
-        "acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie "
-        "bizum blik boleto card card_present cashapp crypto custom customer_balance eps fpx giropay grabpay ideal "
-        "interac_present kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay "
-        "nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay "
-        "samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account "
-        "wechat_pay zip"
-    ).split(),
+        "acss_debit",
+        "affirm",
+        "afterpay_clearpay",
+        "alipay",
+        "alma",
+        "amazon_pay",
+        "au_becs_debit",
+        "bacs_debit",
+        "bancontact",
+        "billie",
+        "bizum",
+        "blik",
+        "boleto",
+        "card",
+        "card_present",
+        "cashapp",
+        "crypto",
+        "custom",
+        "customer_balance",
+        "eps",
+        "fpx",
+        "giropay",
+        "grabpay",
+        "ideal",
+        "interac_present",
+        "kakao_pay",
+        "klarna",
+        "konbini",
+        "kr_card",
+        "link",
+        "mb_way",
+        "mobilepay",
+        "multibanco",
+        "naver_pay",
+        "nz_bank_account",
+        "oxxo",
+        "p24",
+        "pay_by_bank",
+        "payco",
+        "paynow",
+        "paypal",
+        "paypay",
+        "payto",
+        "pix",
+        "promptpay",
+        "revolut_pay",
+        "samsung_pay",
+        "satispay",
+        "scalapay",
+        "sepa_debit",
+        "sequra",
+        "sofort",
+        "sunbit",
+        "swish",
+        "twint",
+        "upi",
+        "us_bank_account",
+        "wechat_pay",
+        "zip",
+    ),
 )
 
 
@@ -60,9 +113,18 @@ def card_type(value: str, param: str = "type") -> str:
     return value
 
 
-# ``type`` of a list filter (any Stripe type; only cards are ever found) and of a new payment method.
-PaymentMethodType = Annotated[Text, AfterValidator(lambda value: known_type(value))]
-CardType = Annotated[Text, AfterValidator(lambda value: card_type(value))]
+# ``type`` of a list filter (any Stripe type; only cards are ever found) and of a new payment method;
+# pydantic would read a second parameter as validation info, hence these one-argument wrappers.
+def _type_param(value: str) -> str:
+    return known_type(value)
+
+
+def _card_type_param(value: str) -> str:
+    return card_type(value)
+
+
+PaymentMethodType = Annotated[Text, AfterValidator(_type_param)]
+CardType = Annotated[Text, AfterValidator(_card_type_param)]
 AllowRedisplay = Literal["always", "limited", "unspecified"]
 
 

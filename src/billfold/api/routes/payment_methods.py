@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select
+
 from billfold import payments
 from billfold.api.expand import EXPANDERS
 from billfold.api.listing import paginate
@@ -28,7 +30,7 @@ __all__ = ["expand_payment_method", "router"]
 router = ApiRouter("Payment methods")
 
 
-def expand_payment_method(ctx: Ctx, value: Any, holder: dict[str, Any]) -> Any:  # noqa: ANN401, ARG001 - loader signature
+def expand_payment_method(ctx: Ctx, value: Any, holder: dict[str, Any]) -> Any:  # noqa: ANN401 - loader signature
     """The payment method an object points at."""
     if value is None:
         return None
@@ -105,7 +107,10 @@ def retrieve_for_customer(
 
 
 def _page(
-    ctx: Ctx, params: PaymentMethodList | CustomerPaymentMethodList, stmt: Any, url: str  # noqa: ANN401 - a Select
+    ctx: Ctx,
+    params: PaymentMethodList | CustomerPaymentMethodList,
+    stmt: Select[PaymentMethod],
+    url: str,
 ) -> dict[str, Any]:
     return paginate(
         ctx,
