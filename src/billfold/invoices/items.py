@@ -1,20 +1,49 @@
-"""Invoice items: charges and credits that wait for the customer's next invoice."""
+"""Invoice items: charges and credits that wait for the customer's next invoice.
+
+An item is priced one of four ways: ``amount`` (the total, quantity 1),
+``unit_amount_decimal`` × ``quantity``, an existing price (``pricing[price]``, one-time or
+recurring) or an inline one-time price (``price_data``); price amounts come from
+:func:`billfold.catalog.pricing.amount_for_quantity`. An item may go straight onto a draft
+invoice (``invoice``); it can be changed or deleted while pending or on a draft, and the
+draft's lines and totals follow.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, func, select
 
+from billfold.catalog.prices import create_price, get_price
+from billfold.catalog.price_terms import check_currency, param_namer
+from billfold.catalog.pricing import amount_for_quantity
+from billfold.clock import from_unix
 from billfold.context import Ctx
-from billfold.errors import ResourceMissingError
-from billfold.events import record_event
+from billfold.customers.queries import get_customer
+from billfold.errors import InvalidRequestError, ResourceMissingError
+from billfold.events import diff, record_event
 from billfold.ids import new_id
 from billfold.invoices.builder import DraftLine
-from billfold.models import InvoiceItem
+from billfold.invoices.queries import get_invoice, invoice_payload
+from billfold.metadata import merge_metadata
+from billfold.models import Invoice, InvoiceItem, InvoiceLine, Price
 from billfold.objects.invoice_item import invoice_item_object
 
-__all__ = ["create_pending_items", "get_invoice_item", "list_invoice_items_query"]
+__all__ = [
+    "create_invoice_item",
+    "create_pending_items",
+    "delete_invoice_item",
+    "get_invoice_item",
+    "list_invoice_items_query",
+    "update_invoice_item",
+]
+
+# Far above any real charge, and small enough that sums stay inside BIGINT.
+MAX_AMOUNT = 999_999_999_999
+_SOURCES = ("amount", "unit_amount_decimal", "pricing", "price_data")
 
 
 def create_pending_items(ctx: Ctx, customer_id: str, lines: list[DraftLine]) -> list[InvoiceItem]:
@@ -61,3 +90,272 @@ def list_invoice_items_query(ctx: Ctx, filters: dict[str, Any]) -> Select[Invoic
         pending = InvoiceItem.invoice_id.is_(None)
         stmt = stmt.where(pending if filters["pending"] else ~pending)
     return stmt
+
+
+# -- pricing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Priced:
+    amount: int
+    currency: str | None
+    quantity: int
+    price: Price | None
+    unit_amount_decimal: str | None
+
+
+def _times(unit: str, quantity: int) -> int:
+    return int((Decimal(unit) * quantity).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _price(ctx: Ctx, data: dict[str, Any]) -> Price:
+    if data.get("price_data") is not None:
+        given = {**data["price_data"], "active": False}
+        return create_price(ctx, given, param_prefix="price_data")
+    price_id = (data.get("pricing") or {}).get("price")
+    if price_id is None:
+        raise InvalidRequestError("Missing required param: pricing[price].", code="parameter_missing",
+                                  param="pricing[price]")
+    price = get_price(ctx, price_id, param="pricing[price]")
+    if not price.active:
+        raise InvalidRequestError(
+            "The price specified is inactive. This field only accepts active prices.", param="pricing[price]",
+        )
+    return price
+
+
+def _source(data: dict[str, Any]) -> str | None:
+    given = [key for key in _SOURCES if data.get(key) is not None]
+    if len(given) > 1:
+        raise InvalidRequestError(
+            f"You may only specify one of these parameters: {', '.join(given)}.",
+            code="parameters_exclusive", param=given[1],
+        )
+    return given[0] if given else None
+
+
+def _priced(ctx: Ctx, data: dict[str, Any], current: InvoiceItem | None) -> _Priced:
+    """The amount, currency, quantity and price ``data`` asks for (over ``current`` on update)."""
+    source = _source(data)
+    quantity = data.get("quantity")
+    if source == "amount":
+        if quantity not in (None, 1):
+            raise InvalidRequestError(
+                "quantity can only be set with unit_amount_decimal, pricing[price] or price_data: amount is the "
+                "item's total.",
+                param="quantity",
+            )
+        return _Priced(data["amount"], data.get("currency"), 1, None, str(data["amount"]))
+    if quantity is None:
+        quantity = current.quantity if current is not None else 1
+    if source == "unit_amount_decimal":
+        unit = data["unit_amount_decimal"]
+        return _Priced(_times(unit, quantity), data.get("currency"), quantity, None, unit)
+    if source is not None:
+        price = _price(ctx, data)
+        return _Priced(amount_for_quantity(price, quantity), price.currency, quantity, price, price.unit_amount_decimal)
+    if current is None:
+        raise InvalidRequestError(
+            "Missing required param: amount (or unit_amount_decimal, pricing[price] or price_data).",
+            code="parameter_missing", param="amount",
+        )
+    if current.price_id is not None:
+        price = get_price(ctx, current.price_id, param=None)
+        return _Priced(amount_for_quantity(price, quantity), current.currency, quantity, price,
+                       current.unit_amount_decimal)
+    unit = current.unit_amount_decimal or str(current.amount)
+    return _Priced(_times(unit, quantity), current.currency, quantity, None, unit)
+
+
+def _check_amount(priced: _Priced) -> None:
+    if abs(priced.amount) > MAX_AMOUNT:
+        raise InvalidRequestError(
+            f"The invoice item's amount would be {priced.amount}; at most {MAX_AMOUNT} is allowed.", param="quantity",
+        )
+
+
+def _period(data: dict[str, Any], default: tuple[dt.datetime, dt.datetime]) -> tuple[dt.datetime, dt.datetime]:
+    period = data.get("period")
+    if period is None:
+        return default
+    start, end = from_unix(period["start"]), from_unix(period["end"])
+    if end < start:
+        raise InvalidRequestError("period[end] must be on or after period[start].", param="period[end]")
+    return start, end
+
+
+# -- draft invoices --------------------------------------------------------------------
+
+
+def _draft(ctx: Ctx, invoice_id: str, *, param: str | None) -> Invoice:
+    invoice = get_invoice(ctx, invoice_id, param=param, for_update=True)
+    if invoice.status != "draft":
+        raise InvalidRequestError(
+            f"Invoice {invoice.id} is {invoice.status}: items can only be added to, changed on or removed from "
+            "draft invoices.",
+            code="invoice_not_editable", param=param,
+        )
+    return invoice
+
+
+def _sync_line(ctx: Ctx, item: InvoiceItem, invoice: Invoice) -> None:
+    """Write the item's line on its draft (appending it the first time)."""
+    line = ctx.session.scalars(
+        select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.invoice_item_id == item.id),
+    ).one_or_none()
+    if line is None:
+        last = ctx.session.scalar(select(func.max(InvoiceLine.position)).where(InvoiceLine.invoice_id == invoice.id))
+        line = InvoiceLine(
+            id=new_id("il"), account_id=ctx.account_id, created=ctx.clock.now(), invoice_id=invoice.id,
+            position=-1 if last is None else last, invoice_item_id=item.id, discount_amounts=[],
+        )
+        line.position += 1
+        ctx.session.add(line)
+    line.subscription_id = item.subscription_id
+    line.subscription_item_id = item.subscription_item_id
+    line.price_id, line.product_id = item.price_id, item.product_id
+    line.description = item.description
+    line.amount, line.currency, line.quantity = item.amount, item.currency, item.quantity
+    line.unit_amount_decimal = item.unit_amount_decimal
+    line.period_start, line.period_end = item.period_start, item.period_end
+    line.proration, line.discountable = item.proration, item.discountable
+    line.metadata_ = dict(item.metadata_)
+    ctx.session.flush()
+
+
+def _changed_draft(ctx: Ctx, invoice: Invoice, before: dict[str, Any]) -> None:
+    from billfold.invoices.manual import recompute_totals
+
+    recompute_totals(ctx, invoice)
+    after = invoice_payload(ctx, invoice)
+    if after != before:
+        record_event(ctx, "invoice.updated", after, diff(before, after))
+
+
+# -- create, update, delete ------------------------------------------------------------
+
+
+def _subscription_for(ctx: Ctx, subscription_id: str, customer_id: str) -> tuple[str, str]:
+    from billfold.subscriptions.queries import get_subscription
+
+    sub = get_subscription(ctx, subscription_id, param="subscription")
+    if sub.customer_id != customer_id:
+        raise InvalidRequestError(
+            f"Subscription {sub.id} belongs to another customer than {customer_id}.", param="subscription",
+        )
+    return sub.id, sub.currency
+
+
+def _currency(data: dict[str, Any], priced: _Priced, fallbacks: list[tuple[str | None, str]]) -> str:
+    """The item's currency: what was given or priced, else the invoice's or subscription's or customer's."""
+    currency = check_currency(priced.currency, param_namer(None)) if priced.currency else None
+    if data.get("currency") is not None and priced.price is not None:
+        given = check_currency(data["currency"], param_namer(None))
+        if given != priced.price.currency:
+            raise InvalidRequestError(
+                f"The price is in {priced.price.currency}, not {given}.", param="currency",
+            )
+    for fallback, param in fallbacks:
+        if fallback is None:
+            continue
+        if currency is None:
+            currency = fallback
+        elif currency != fallback:
+            raise InvalidRequestError(
+                f"The invoice item's currency ({currency}) must match its {param}'s ({fallback}).", param="currency",
+            )
+    if currency is None:
+        raise InvalidRequestError("Missing required param: currency.", code="parameter_missing", param="currency")
+    return currency
+
+
+def create_invoice_item(ctx: Ctx, data: dict[str, Any]) -> InvoiceItem:
+    """A new pending item (or a line on a draft, with ``invoice``); emits ``invoiceitem.created``."""
+    customer = get_customer(ctx, data["customer"], param="customer")
+    priced = _priced(ctx, data, None)
+    _check_amount(priced)
+    invoice = _draft(ctx, data["invoice"], param="invoice") if data.get("invoice") else None
+    if invoice is not None and invoice.customer_id != customer.id:
+        raise InvalidRequestError(f"Invoice {invoice.id} belongs to another customer.", param="invoice")
+    subscription_id, sub_currency = None, None
+    if data.get("subscription"):
+        subscription_id, sub_currency = _subscription_for(ctx, data["subscription"], customer.id)
+    currency = _currency(data, priced, [
+        (invoice.currency if invoice else None, "invoice"), (sub_currency, "subscription"),
+        (None if invoice or sub_currency else customer.currency, "customer"),
+    ])
+    now = ctx.clock.now()
+    start, end = _period(data, (now, now))
+    item = InvoiceItem(
+        id=new_id("ii"), account_id=ctx.account_id, created=now, customer_id=customer.id,
+        invoice_id=invoice.id if invoice else None, subscription_id=subscription_id,
+        price_id=priced.price.id if priced.price else None, product_id=priced.price.product_id if priced.price else None,
+        amount=priced.amount, currency=currency, description=data.get("description"), quantity=priced.quantity,
+        unit_amount_decimal=priced.unit_amount_decimal, period_start=start, period_end=end, proration=False,
+        discountable=data.get("discountable", priced.amount >= 0), date=now,
+        metadata_=merge_metadata({}, data.get("metadata") or {}),
+    )
+    before = invoice_payload(ctx, invoice) if invoice else None
+    ctx.session.add(item)
+    ctx.session.flush()
+    record_event(ctx, "invoiceitem.created", invoice_item_object(item))
+    if invoice is not None and before is not None:
+        _sync_line(ctx, item, invoice)
+        _changed_draft(ctx, invoice, before)
+    return item
+
+
+def _editable(ctx: Ctx, item: InvoiceItem) -> Invoice | None:
+    """The item's draft invoice (None when pending); a finalized invoice's items are frozen."""
+    if item.invoice_id is None:
+        return None
+    return _draft(ctx, item.invoice_id, param=None)
+
+
+def update_invoice_item(ctx: Ctx, item_id: str, data: dict[str, Any]) -> InvoiceItem:
+    """Change a pending item or one on a draft; emits ``invoiceitem.updated``."""
+    item = get_invoice_item(ctx, item_id)
+    invoice = _editable(ctx, item)
+    before = invoice_item_object(item)
+    invoice_before = invoice_payload(ctx, invoice) if invoice else None
+    if any(data.get(key) is not None for key in (*_SOURCES, "quantity")):
+        priced = _priced(ctx, data, item)
+        _check_amount(priced)
+        _currency({}, priced, [(item.currency, "invoice item")])
+        item.amount, item.quantity, item.unit_amount_decimal = priced.amount, priced.quantity, priced.unit_amount_decimal
+        if data.get("amount") is not None or data.get("unit_amount_decimal") is not None:
+            item.price_id = item.product_id = None
+        elif priced.price is not None:
+            item.price_id, item.product_id = priced.price.id, priced.price.product_id
+    if "description" in data:
+        item.description = data["description"]
+    if data.get("discountable") is not None:
+        item.discountable = data["discountable"]
+    if "metadata" in data:
+        item.metadata_ = merge_metadata(item.metadata_, data["metadata"])
+    item.period_start, item.period_end = _period(data, (item.period_start, item.period_end))
+    ctx.session.flush()
+    after = invoice_item_object(item)
+    if after != before:
+        record_event(ctx, "invoiceitem.updated", after, diff(before, after))
+    if invoice is not None and invoice_before is not None:
+        _sync_line(ctx, item, invoice)
+        _changed_draft(ctx, invoice, invoice_before)
+    return item
+
+
+def delete_invoice_item(ctx: Ctx, item_id: str) -> str:
+    """Delete a pending item or one on a draft (its line goes too); emits ``invoiceitem.deleted``."""
+    item = get_invoice_item(ctx, item_id)
+    invoice = _editable(ctx, item)
+    invoice_before = invoice_payload(ctx, invoice) if invoice else None
+    item.deleted_at = ctx.clock.now()
+    ctx.session.flush()
+    record_event(ctx, "invoiceitem.deleted", invoice_item_object(item))
+    if invoice is not None and invoice_before is not None:
+        ctx.session.execute(
+            delete(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.invoice_item_id == item.id),
+            execution_options={"synchronize_session": False},
+        )
+        _changed_draft(ctx, invoice, invoice_before)
+    return item.id

@@ -35,7 +35,12 @@ def payment_method_for(ctx: Ctx, invoice: Invoice) -> str | None:
         )
         if found:
             return found
-    settings = ctx.session.scalar(select(Customer.invoice_settings).where(Customer.id == invoice.customer_id))
+    return payment_method_for_customer(ctx, invoice.customer_id)
+
+
+def payment_method_for_customer(ctx: Ctx, customer_id: str) -> str | None:
+    """The customer's default payment method for invoices, if set."""
+    settings = ctx.session.scalar(select(Customer.invoice_settings).where(Customer.id == customer_id))
     return (settings or {}).get("default_payment_method")
 
 
