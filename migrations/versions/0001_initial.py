@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 22:36:43.852847
+Create Date: 2026-11-25 22:52:40.503522
 """
 
 from __future__ import annotations
@@ -69,6 +69,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("idempotency_records", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_idempotency_records_account_id"), ["account_id"], unique=False)
+
+    op.create_table(
+        "jobs",
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("subject_id", sa.String(length=64), nullable=False),
+        sa.Column("test_clock_id", sa.String(length=64), nullable=True),
+        sa.Column("run_at", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "payload", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("done_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("key"),
+    )
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_jobs_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_jobs_pending_run_at", ["done_at", "run_at"], unique=False)
+        batch_op.create_index("ix_jobs_subject", ["subject_id"], unique=False)
+        batch_op.create_index("ix_jobs_test_clock", ["test_clock_id"], unique=False)
 
     op.create_table(
         "api_keys",
@@ -194,6 +219,45 @@ def upgrade() -> None:
         batch_op.create_index("ix_events_account_type", ["account_id", "type"], unique=False)
 
     op.create_table(
+        "portal_configurations",
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("name", sa.String(length=5000), nullable=True),
+        sa.Column("default_return_url", sa.String(length=5000), nullable=True),
+        sa.Column(
+            "business_profile",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "features", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("login_page_token", sa.String(length=64), nullable=True),
+        sa.Column("updated", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+        sa.UniqueConstraint("login_page_token"),
+    )
+    with op.batch_alter_table("portal_configurations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_portal_configurations_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_portal_configurations_account_pk", ["account_id", "pk"], unique=False)
+        batch_op.create_index(
+            "uq_portal_configurations_default",
+            ["account_id"],
+            unique=True,
+            sqlite_where=sa.text("is_default = 1"),
+            postgresql_where=sa.text("is_default"),
+        )
+
+    op.create_table(
         "prices",
         sa.Column("product_id", sa.String(length=200), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
@@ -283,6 +347,25 @@ def upgrade() -> None:
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_products_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_products_account_pk", ["account_id", "pk"], unique=False)
+
+    op.create_table(
+        "test_clocks",
+        sa.Column("name", sa.String(length=300), nullable=True),
+        sa.Column("frozen_time", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("target_frozen_time", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deletes_after", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("test_clocks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_test_clocks_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_test_clocks_account_pk", ["account_id", "pk"], unique=False)
 
     op.create_table(
         "customer_balance_transactions",
@@ -476,6 +559,42 @@ def upgrade() -> None:
         batch_op.create_index("ix_payment_methods_customer_pk", ["customer_id", "pk"], unique=False)
 
     op.create_table(
+        "portal_sessions",
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("configuration_id", sa.String(length=64), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cookie_hash", sa.String(length=64), nullable=True),
+        sa.Column("last_seen_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("locale", sa.String(length=16), nullable=True),
+        sa.Column("return_url", sa.String(length=5000), nullable=True),
+        sa.Column("on_behalf_of", sa.String(length=64), nullable=True),
+        sa.Column("flow", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True),
+        sa.Column(
+            "after_expiration",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["configuration_id"], ["portal_configurations.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("cookie_hash"),
+        sa.UniqueConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("portal_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_portal_sessions_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_portal_sessions_configuration_id"), ["configuration_id"], unique=False)
+        batch_op.create_index("ix_portal_sessions_customer", ["customer_id"], unique=False)
+
+    op.create_table(
         "promotion_codes",
         sa.Column("code", sa.String(length=500), nullable=False),
         sa.Column("code_key", sa.String(length=500), nullable=False),
@@ -543,6 +662,45 @@ def upgrade() -> None:
     with op.batch_alter_table("setup_intents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_setup_intents_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_setup_intents_account_pk", ["account_id", "pk"], unique=False)
+
+    op.create_table(
+        "subscription_schedules",
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("subscription_id", sa.String(length=64), nullable=True),
+        sa.Column("released_subscription_id", sa.String(length=64), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("end_behavior", sa.String(length=16), nullable=False),
+        sa.Column("phases", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column(
+            "default_settings",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("phase_index", sa.Integer(), nullable=False),
+        sa.Column("next_transition_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("expiring_sent", sa.Boolean(), nullable=False),
+        sa.Column("canceled_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("released_at", billfold.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("test_clock_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "metadata_", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    with op.batch_alter_table("subscription_schedules", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_subscription_schedules_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_subscription_schedules_account_pk", ["account_id", "pk"], unique=False)
+        batch_op.create_index("ix_subscription_schedules_customer", ["customer_id"], unique=False)
+        batch_op.create_index("ix_subscription_schedules_status_next", ["status", "next_transition_at"], unique=False)
+        batch_op.create_index("ix_subscription_schedules_subscription", ["subscription_id"], unique=False)
 
     op.create_table(
         "subscriptions",
@@ -737,6 +895,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_subscriptions_account_id"))
 
     op.drop_table("subscriptions")
+    with op.batch_alter_table("subscription_schedules", schema=None) as batch_op:
+        batch_op.drop_index("ix_subscription_schedules_subscription")
+        batch_op.drop_index("ix_subscription_schedules_status_next")
+        batch_op.drop_index("ix_subscription_schedules_customer")
+        batch_op.drop_index("ix_subscription_schedules_account_pk")
+        batch_op.drop_index(batch_op.f("ix_subscription_schedules_account_id"))
+
+    op.drop_table("subscription_schedules")
     with op.batch_alter_table("setup_intents", schema=None) as batch_op:
         batch_op.drop_index("ix_setup_intents_account_pk")
         batch_op.drop_index(batch_op.f("ix_setup_intents_account_id"))
@@ -747,6 +913,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_promotion_codes_account_id"))
 
     op.drop_table("promotion_codes")
+    with op.batch_alter_table("portal_sessions", schema=None) as batch_op:
+        batch_op.drop_index("ix_portal_sessions_customer")
+        batch_op.drop_index(batch_op.f("ix_portal_sessions_configuration_id"))
+        batch_op.drop_index(batch_op.f("ix_portal_sessions_account_id"))
+
+    op.drop_table("portal_sessions")
     with op.batch_alter_table("payment_methods", schema=None) as batch_op:
         batch_op.drop_index("ix_payment_methods_customer_pk")
         batch_op.drop_index(batch_op.f("ix_payment_methods_account_id"))
@@ -776,6 +948,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_cbtxn_customer_pk")
 
     op.drop_table("customer_balance_transactions")
+    with op.batch_alter_table("test_clocks", schema=None) as batch_op:
+        batch_op.drop_index("ix_test_clocks_account_pk")
+        batch_op.drop_index(batch_op.f("ix_test_clocks_account_id"))
+
+    op.drop_table("test_clocks")
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.drop_index("ix_products_account_pk")
         batch_op.drop_index(batch_op.f("ix_products_account_id"))
@@ -788,6 +965,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_prices_account_id"))
 
     op.drop_table("prices")
+    with op.batch_alter_table("portal_configurations", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_portal_configurations_default",
+            sqlite_where=sa.text("is_default = 1"),
+            postgresql_where=sa.text("is_default"),
+        )
+        batch_op.drop_index("ix_portal_configurations_account_pk")
+        batch_op.drop_index(batch_op.f("ix_portal_configurations_account_id"))
+
+    op.drop_table("portal_configurations")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_account_type")
         batch_op.drop_index("ix_events_account_pk")
@@ -809,6 +996,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_api_keys_account_id"))
 
     op.drop_table("api_keys")
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_index("ix_jobs_test_clock")
+        batch_op.drop_index("ix_jobs_subject")
+        batch_op.drop_index("ix_jobs_pending_run_at")
+        batch_op.drop_index(batch_op.f("ix_jobs_account_id"))
+
+    op.drop_table("jobs")
     with op.batch_alter_table("idempotency_records", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_idempotency_records_account_id"))
 

@@ -1,4 +1,4 @@
-"""``create_app()``: the API, the landing page and the API reference; nothing else."""
+"""``create_app()``: the API, the landing page, the API reference and the hosted invoice pages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
 
 from billfold.api.app import api_routes
 from billfold.api.auth import Authenticator
@@ -18,8 +19,10 @@ from billfold.clock import Clock, SystemClock
 from billfold.config import Settings, get_settings
 from billfold.db import Database
 from billfold.errors import BillfoldError, InvalidRequestError
+from billfold.hosted import hosted_routes
 from billfold.ids import new_id
 from billfold.web import landing
+from billfold.web.templating import STATIC_DIR
 
 __all__ = ["create_app"]
 
@@ -54,7 +57,12 @@ def create_app(
         if database is None:
             db.close()
 
-    routes: list[Route] = [*landing.routes(settings), *api_routes(state)]
+    routes: list[BaseRoute] = [
+        *api_routes(state),  # first: the API is the hot path (and owns every /v1/ path)
+        *landing.routes(settings),
+        *hosted_routes(state),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found}, lifespan=lifespan)
     app.state.api = state
     return app

@@ -1,4 +1,4 @@
-"""The ``billfold`` command: serve, migrate, demo, accounts, keys."""
+"""The ``billfold`` command: serve, worker, migrate, demo, accounts, keys."""
 
 from __future__ import annotations
 
@@ -26,10 +26,15 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
     workers: Annotated[int, typer.Option(help="Worker processes (each keeps its own connection).")] = 1,
+    with_worker: Annotated[
+        bool, typer.Option("--with-worker", help="Also run the background worker (renewals, dunning) in a thread."),
+    ] = False,
 ) -> None:
     """Serve the API and pages with uvicorn."""
     import uvicorn
 
+    if with_worker:
+        _start_background_worker()
     uvicorn.run(
         "billfold.app:create_app",
         factory=True,
@@ -76,7 +81,61 @@ def demo(
     typer.echo(f"  curl {base}/v1/customers -u {result.secret_key}:")
     typer.echo("")
     if serve_after:
-        serve(host="127.0.0.1", port=port, reload=False, workers=1)
+        typer.echo("  The worker runs in-process: renewals, trial ends and retries happen as time passes.")
+        typer.echo("")
+        serve(host="127.0.0.1", port=port, reload=False, workers=1, with_worker=True)
+
+
+def _start_background_worker() -> None:
+    from billfold.jobs.worker import start_in_background
+    from billfold.payments import get_gateway
+
+    settings = get_settings()
+    start_in_background(
+        settings.database_url, gateway=get_gateway(), clock=SystemClock(), api_version=settings.api_version,
+        public_base_url=settings.public_base_url,
+    )
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Run until nothing is due, then exit.")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Items per batch (one transaction each).")] = 500,
+    interval: Annotated[float, typer.Option(min=0.01, help="Seconds to sleep when nothing is due.")] = 5.0,
+    now: Annotated[
+        int | None, typer.Option(help="Run as if it were this unix time (testing, replays); default: the real time."),
+    ] = None,
+) -> None:
+    """Run what time makes due: renewals, trial ends, cancellations, dunning retries, notices."""
+    import signal
+    import threading
+
+    from billfold.clock import FrozenClock, from_unix
+    from billfold.db import Database
+    from billfold.jobs.bulk import renew_plain
+    from billfold.jobs.worker import Worker
+    from billfold.payments import get_gateway
+
+    settings = get_settings()
+    clock = SystemClock() if now is None else FrozenClock(from_unix(now))
+    runner = Worker(
+        Database(settings.database_url), clock, get_gateway(), batch_size, settings.api_version,
+        settings.public_base_url, bulk=renew_plain,
+    )
+    try:
+        if once:
+            processed = runner.run_until_idle()
+            typer.echo(f"Processed {processed} due items.")
+            if runner.skipped:
+                typer.echo(f"Failed (see the log): {', '.join(sorted(runner.skipped))}", err=True)
+                raise typer.Exit(code=1)
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        runner.run_forever(interval, stop)
+    finally:
+        runner.db.close()
 
 
 @accounts_app.command("create")

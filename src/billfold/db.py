@@ -18,11 +18,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
 
-__all__ = ["Database", "UTCDateTime", "Unit", "make_engine"]
+__all__ = ["Database", "UTCDateTime", "Unit", "driver_error", "make_engine"]
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -70,6 +71,11 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN" if conn.info.get("readonly") else "BEGIN IMMEDIATE")
 
 
+def driver_error(conn: Connection, exc: Exception, statement: str) -> DBAPIError:
+    """A DBAPI error raised outside SQLAlchemy, wrapped as SQLAlchemy would have (``OperationalError`` …)."""
+    return DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:  # noqa: ANN401 - create_engine options
     """An engine with our SQLite pragmas applied; PostgreSQL through psycopg 3."""
     if url.startswith("sqlite"):
@@ -103,9 +109,18 @@ class Unit:
 
     @property
     def connection(self) -> Connection:
-        """The unit's connection, inside its transaction."""
-        if self._conn is None:
-            self._conn = self.session.connection()
+        """The unit's connection, inside its transaction.
+
+        If the unit's session holds pending changes, they are flushed first (as an ORM query
+        would autoflush them), so Core and driver-level reads see the unit's own writes.
+        """
+        session = self._session
+        if session is not None:
+            if session.autoflush:
+                session.flush()
+            if self._conn is None:
+                self._conn = session.connection()
+        assert self._conn is not None  # noqa: S101 - a unit has a connection or a session
         return self._conn
 
     @property
@@ -121,10 +136,51 @@ class Unit:
             session = self._session = Session(bind=conn, expire_on_commit=False, autoflush=True)
         return session
 
-    @property
-    def has_session(self) -> bool:
-        """Whether the session was used (and so may hold changes to flush)."""
-        return self._session is not None
+
+class _UnitOfWork:
+    """The context manager behind :meth:`Database.unit` (a class: it runs on every request)."""
+
+    __slots__ = ("_db", "_readonly", "_unit")
+
+    def __init__(self, db: Database, readonly: bool) -> None:
+        self._db = db
+        self._readonly = readonly
+
+    def __enter__(self) -> Unit:
+        db = self._db
+        db._lock.acquire()  # noqa: SLF001
+        try:
+            self._unit = Unit(db._begin(self._readonly))  # noqa: SLF001
+        except BaseException:
+            db._lock.release()  # noqa: SLF001
+            raise
+        return self._unit
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        db = self._db
+        unit = self._unit
+        session = unit._session  # noqa: SLF001
+        conn = unit._conn  # noqa: SLF001
+        assert conn is not None  # noqa: S101 - set in __enter__
+        try:
+            if exc_type is not None:
+                db._abort(conn, committing=False)  # noqa: SLF001
+                return
+            try:
+                if session is not None:
+                    session.flush()
+            except BaseException:
+                db._abort(conn, committing=False)  # noqa: SLF001
+                raise
+            try:
+                db._commit(unit)  # noqa: SLF001
+            except BaseException:
+                db._abort(conn, committing=True)  # noqa: SLF001
+                raise
+        finally:
+            if session is not None:
+                session.close()
+            db._lock.release()  # noqa: SLF001
 
 
 class Database:
@@ -175,42 +231,42 @@ class Database:
         if conn.get_transaction() is not None:  # left over by an earlier failure: start clean
             conn.rollback()
         if self._sqlite:
-            if self._driver.in_transaction:
-                self._driver.rollback()
+            begin = "BEGIN" if readonly else "BEGIN IMMEDIATE"
             try:
-                self._driver.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
+                if self._driver.in_transaction:
+                    self._driver.rollback()
+                self._driver.execute(begin)
             except sqlite3.ProgrammingError:  # closed underneath us: reconnect once
                 self._discard()
                 conn = self._connection()
-                self._driver.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
+                self._driver.execute(begin)
+            except sqlite3.Error as exc:  # e.g. "database is locked" after the busy timeout
+                raise driver_error(conn, exc, begin) from exc
         return conn
 
-    @contextmanager
-    def unit(self, *, readonly: bool = False) -> Iterator[Unit]:
-        """One transaction on the process's connection, committed at the end or rolled back.
+    def unit(self, *, readonly: bool = False) -> _UnitOfWork:
+        """One transaction on the process's connection, committed at the end or rolled back::
+
+            with db.unit(readonly=True) as unit:
+                ...  # unit.connection, unit.session
 
         ``readonly`` units (``GET``) begin ``DEFERRED`` on SQLite; the others ``IMMEDIATE``.
+        A failed COMMIT drops the connection (the next unit opens a new one).
         """
-        with self._lock:
-            conn = self._begin(readonly)
-            unit = Unit(conn)
-            committing = False
-            try:
-                yield unit
-                if unit._session is not None:  # noqa: SLF001 - the unit's own bookkeeping
-                    unit._session.flush()  # noqa: SLF001
-                committing = True
-                tx = conn.get_transaction()
-                if tx is not None:
-                    tx.commit()
-                else:
-                    self._driver.commit()
-            except BaseException:
-                self._abort(conn, committing=committing)
-                raise
-            finally:
-                if unit._session is not None:  # noqa: SLF001
-                    unit._session.close()  # noqa: SLF001
+        return _UnitOfWork(self, readonly)
+
+    def _commit(self, unit: Unit) -> None:
+        conn = unit._conn  # noqa: SLF001 - the database and its units work together
+        if conn is None:
+            return
+        tx = conn.get_transaction()
+        if tx is not None:
+            tx.commit()
+            return
+        try:
+            self._driver.commit()
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise driver_error(conn, exc, "COMMIT") from exc
 
     def _abort(self, conn: Connection, *, committing: bool) -> None:
         """Roll back after a failure; a failed COMMIT (or ROLLBACK) drops the connection.

@@ -31,6 +31,7 @@ __all__ = ["SearchField", "SearchPage", "parse_search", "search"]
 MAX_CLAUSES = 10
 MIN_SUBSTRING = 3
 MAX_TIMESTAMP = 253_402_300_799
+MAX_INTEGER = 2**63 - 1  # what a BIGINT column compares with
 _OPERATORS = (">=", "<=", ":", "~", ">", "<")  # two-character ones first
 _COMPARISONS = frozenset({">=", "<=", ">", "<"})
 
@@ -128,9 +129,8 @@ class _Parser:
         name = scan.text[start : scan.pos]
         if name not in self.fields:
             shown = name or scan.text[start : start + 1]
-            raise _error(
-                f"'{shown}' at position {start} is not a searchable field; use one of {', '.join(sorted(self.fields))}.",
-            )
+            fields = ", ".join(sorted(self.fields))
+            raise _error(f"'{shown}' at position {start} is not a searchable field; use one of {fields}.")
         if self.fields[name].kind != "metadata":
             return name, None
         if not scan.peek("["):
@@ -162,7 +162,8 @@ class _Parser:
         if spec.kind in {"number", "timestamp"}:
             raw = scan.quoted("number") if scan.peek("'") or scan.peek('"') else scan.word()
             digits = raw.removeprefix("-") if spec.kind == "number" else raw
-            if not digits.isdigit() or (spec.kind == "timestamp" and int(raw) > MAX_TIMESTAMP):
+            limit = MAX_TIMESTAMP if spec.kind == "timestamp" else MAX_INTEGER
+            if not (digits.isascii() and digits.isdigit()) or abs(int(raw)) > limit:
                 what = f"unix seconds (up to {MAX_TIMESTAMP})" if spec.kind == "timestamp" else "an integer"
                 raise _error(f"{name} needs {what}, got '{raw}' at position {start}.")
             return int(raw)
@@ -256,14 +257,15 @@ def _decode_page(prefix: str, page: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
     number = raw.removeprefix(f"{prefix}:")
-    if not raw.startswith(f"{prefix}:") or not number.isdigit():
+    if not raw.startswith(f"{prefix}:") or not (number.isascii() and number.isdigit()) or int(number) > MAX_INTEGER:
         raise InvalidRequestError(
-            f"Invalid page: '{page[:40]}' is not a page token from a previous search's next_page.", param="page",
+            f"Invalid page: '{page[:40]}' is not a page token from a previous search's next_page.",
+            param="page",
         )
     return int(number)
 
 
-def search(  # noqa: PLR0913 - a search is all of these
+def search(
     ctx: Ctx,
     model: Any,  # noqa: ANN401 - any AccountOwned model
     scope: Select[Any],
@@ -272,11 +274,11 @@ def search(  # noqa: PLR0913 - a search is all of these
     limit: int,
     page: str | None,
     total_count: bool,
-    token_prefix: str,
+    page_prefix: str,
 ) -> SearchPage:
     """One page of ``scope`` (already filtered to the account) matching ``condition``, newest first."""
     stmt = scope.where(condition)
-    paged = stmt if page is None else stmt.where(model.pk < _decode_page(token_prefix, page))
+    paged = stmt if page is None else stmt.where(model.pk < _decode_page(page_prefix, page))
     rows = list(ctx.session.scalars(paged.order_by(model.pk.desc()).limit(limit + 1)))
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -286,6 +288,6 @@ def search(  # noqa: PLR0913 - a search is all of these
     return SearchPage(
         rows=rows,
         has_more=has_more,
-        next_page=_encode_page(token_prefix, rows[-1].pk) if has_more else None,
+        next_page=_encode_page(page_prefix, rows[-1].pk) if has_more else None,
         total_count=count,
     )

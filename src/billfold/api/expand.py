@@ -61,11 +61,14 @@ def _expand(ctx: Ctx, node: dict[str, Any], parts: list[str], path: str, depth: 
             return
         holder, leaf = found
         value = holder.get(leaf)
-        if value is None or isinstance(value, str) or leaf not in holder:
+        ids = isinstance(value, list) and any(isinstance(v, str) for v in value)  # e.g. ``discounts``
+        if value is None or isinstance(value, str) or leaf not in holder or ids:
             holder[leaf] = loader(ctx, value, node)
         child = holder[leaf]
-        if n < len(parts) and isinstance(child, dict):
-            _expand(ctx, child, parts[n:], path, depth + 1)
+        if n < len(parts):
+            for element in child if isinstance(child, list) else [child]:
+                if isinstance(element, dict):
+                    _expand(ctx, element, parts[n:], path, depth + 1)
         return
     child = node.get(parts[0])
     if isinstance(child, dict) and "object" in child and len(parts) > 1:

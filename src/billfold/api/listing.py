@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 from billfold.context import Ctx
 from billfold.errors import InvalidRequestError, ResourceMissingError
 from billfold.models.base import AccountOwned
+from billfold.rows import TableRows
 
 __all__ = ["list_envelope", "paginate", "range_filter"]
 
@@ -22,7 +23,7 @@ def list_envelope(data: Sequence[dict[str, Any]], url: str, *, has_more: bool) -
 
 
 def _cursor(ctx: Ctx, model: type[M], object_id: str, param: str, kind: str) -> int:
-    pk = ctx.session.execute(
+    pk = ctx.connection.execute(
         select(model.pk).where(model.account_id == ctx.account_id, model.id == object_id),
     ).scalar_one_or_none()
     if pk is None:
@@ -42,11 +43,21 @@ def paginate(
     url: str,
     kind: str,
     oldest_first: bool = False,
+    rows: TableRows | None = None,
 ) -> dict[str, Any]:
     """One page of ``stmt`` (already filtered to the account) in Stripe's list shape.
 
     Lists are newest first; ``oldest_first`` is for ordered parts such as invoice lines.
+    With ``rows`` (the model's :class:`~billfold.rows.TableRows`) the page is read as light
+    rows instead of ORM entities, for serializers that read only columns: a page of 100
+    then costs a fraction as much.
     """
+
+    def fetch(page: Select[M]) -> list[M]:
+        if rows is None:
+            return list(ctx.session.scalars(page))
+        return rows.all(ctx.connection, page)
+
     if starting_after and ending_before:
         raise InvalidRequestError(
             "You may only specify one of these parameters: starting_after, ending_before.",
@@ -57,17 +68,17 @@ def paginate(
     if ending_before:
         pk = _cursor(ctx, model, ending_before, "ending_before", kind)
         before = model.pk < pk if oldest_first else model.pk > pk
-        rows = list(ctx.session.scalars(stmt.where(before).order_by(backward).limit(limit + 1)))
-        has_more = len(rows) > limit
-        rows = list(reversed(rows[:limit]))
+        found = fetch(stmt.where(before).order_by(backward).limit(limit + 1))
+        has_more = len(found) > limit
+        found = list(reversed(found[:limit]))
     else:
         if starting_after:
             pk = _cursor(ctx, model, starting_after, "starting_after", kind)
             stmt = stmt.where(model.pk > pk if oldest_first else model.pk < pk)
-        rows = list(ctx.session.scalars(stmt.order_by(forward).limit(limit + 1)))
-        has_more = len(rows) > limit
-        rows = rows[:limit]
-    return list_envelope([serialize(row) for row in rows], url, has_more=has_more)
+        found = fetch(stmt.order_by(forward).limit(limit + 1))
+        has_more = len(found) > limit
+        found = found[:limit]
+    return list_envelope([serialize(item) for item in found], url, has_more=has_more)
 
 
 def range_filter(stmt: Select[M], column: Any, value: Any) -> Select[M]:  # noqa: ANN401

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from billfold.api import idempotency
 from billfold.api.auth import Authenticator
 from billfold.api.expand import expand
-from billfold.api.params.base import parse_params
+from billfold.api.params.base import Params, parse_params
 from billfold.api.params.forms import parse_form
 from billfold.api.routing import Endpoint
 from billfold.clock import Clock
@@ -56,7 +56,10 @@ _VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9_]+)?$")
 
 def api_version(request: Request, default: str) -> str:
     """The ``Stripe-Version`` the caller asked for (echoed back, as Stripe does), else ours."""
-    asked = request.headers.get("stripe-version")
+    return _checked_version(request.headers.get("stripe-version"), default)
+
+
+def _checked_version(asked: str | None, default: str) -> str:
     if not asked:
         return default
     if _VERSION.match(asked) is None:
@@ -118,13 +121,47 @@ def _query(request: Request) -> dict[str, Any]:
         raise InvalidRequestError("The query string is not valid UTF-8.") from None
 
 
-async def _read(request: Request, method: str) -> dict[str, Any]:
+class _Headers:
+    """The request headers this pipeline reads, found in one pass over the raw ASGI list.
+
+    Starlette's ``Headers.get`` scans and lower-cases the whole list on every call; ASGI
+    header names are already lower-case. As with ``Headers.get``, the first occurrence wins.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, request: Request) -> None:
+        raw: dict[bytes, bytes] = {}
+        for name, value in request.scope["headers"]:
+            if name not in raw:
+                raw[name] = value
+        self._raw = raw
+
+    def get(self, name: bytes) -> str | None:
+        value = self._raw.get(name)
+        return None if value is None else value.decode("latin-1")
+
+
+# A request model validated from no parameters at all, per model (request models are frozen).
+_NO_PARAMS: dict[type[Params], Params] = {}
+
+
+def _params(model: type[Params], raw: dict[str, Any]) -> Params:
+    if raw:
+        return parse_params(model, raw)
+    params = _NO_PARAMS.get(model)
+    if params is None:
+        params = _NO_PARAMS[model] = parse_params(model, raw)  # raises if a field is required
+    return params
+
+
+async def _read(request: Request, headers: _Headers, method: str) -> dict[str, Any]:
     if method != "POST":
         return _query(request)
     body = await request.body()
     if not body:
         return _query(request)
-    if request.headers.get("content-type", "").startswith("application/json"):
+    if (headers.get(b"content-type") or "").startswith("application/json"):
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -138,19 +175,19 @@ async def _read(request: Request, method: str) -> dict[str, Any]:
         raise InvalidRequestError("The request body is not valid UTF-8.") from None
 
 
-def _run(
+def _run(  # noqa: PLR0913 - the request's parts, read once by the caller
     state: ApiState,
     request: Request,
+    headers: _Headers,
     ep: Endpoint,
     raw: dict[str, Any],
     request_id: str,
 ) -> tuple[int, bytes, bool]:
-    key = request.headers.get("idempotency-key") if ep.method == "POST" else None
+    key = headers.get(b"idempotency-key") if ep.method == "POST" else None
     with state.db.unit(readonly=ep.method == "GET") as unit:
-        headers = request.headers
-        account_id = state.auth.account_id(unit, headers.get("authorization"), headers.get("stripe-account"))
+        account_id = state.auth.account_id(unit, headers.get(b"authorization"), headers.get(b"stripe-account"))
         ctx = Ctx(unit, account_id, state.clock, request_id, key, state.settings.api_version, state.base_url)
-        params = parse_params(ep.params, raw)
+        params = _params(ep.params, raw)
         if key is None:
             status, body = _call(ctx, ep, params, request.path_params)
             return status, body, False
@@ -195,14 +232,12 @@ def _call(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[in
     return 200, orjson.dumps(payload)
 
 
-def _replay_after_race(state: ApiState, request: Request, ep: Endpoint, raw: dict[str, Any]) -> tuple[int, bytes]:
-    key = request.headers.get("idempotency-key") or ""
+def _replay_after_race(
+    state: ApiState, request: Request, headers: _Headers, ep: Endpoint, raw: dict[str, Any]
+) -> tuple[int, bytes]:
+    key = headers.get(b"idempotency-key") or ""
     with state.db.unit(readonly=True) as unit:
-        account_id = state.auth.account_id(
-            unit,
-            request.headers.get("authorization"),
-            request.headers.get("stripe-account"),
-        )
+        account_id = state.auth.account_id(unit, headers.get(b"authorization"), headers.get(b"stripe-account"))
         ctx = Ctx(unit, account_id, state.clock)
         stored = idempotency.lookup(ctx, key, idempotency.fingerprint(ep.method, request.url.path, raw))
     if stored is None:
@@ -220,12 +255,13 @@ async def handle(state: ApiState, request: Request, ep: Endpoint) -> Response:
     version = state.settings.api_version
     replayed = False
     try:
-        version = api_version(request, version)
-        raw = await _read(request, ep.method)
+        headers = _Headers(request)
+        version = _checked_version(headers.get(b"stripe-version"), version)
+        raw = await _read(request, headers, ep.method)
         try:
-            status, body, replayed = _run(state, request, ep, raw, request_id)
+            status, body, replayed = _run(state, request, headers, ep, raw, request_id)
         except _KeyRace:
-            status, body = _replay_after_race(state, request, ep, raw)
+            status, body = _replay_after_race(state, request, headers, ep, raw)
             replayed = True
     except BillfoldError as exc:
         status, body = exc.http_status, error_body(exc)

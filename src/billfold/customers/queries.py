@@ -9,18 +9,18 @@ from sqlalchemy import Select, bindparam, select
 from billfold.context import Ctx
 from billfold.errors import ResourceMissingError
 from billfold.models import Customer, TaxId
-from billfold.rows import FastSelect
+from billfold.rows import FastSelect, TableRows
 
-__all__ = ["customer_tax_ids", "find_customer", "get_customer", "list_customers_query"]
+__all__ = ["CUSTOMER_ROWS", "customer_tax_ids", "find_customer", "get_customer", "list_customers_query"]
 
 _TABLE = Customer.__table__
+# Customers as rows with the entity's attribute names (serializers read both alike).
+CUSTOMER_ROWS = TableRows(_TABLE, "CustomerRow")
 # Compiled once per dialect and run on the driver (billfold.rows): the retrieve's hot path.
 _BY_ID = FastSelect(
-    select(_TABLE).where(
-        _TABLE.c.account_id == bindparam("account_id"),
-        _TABLE.c.id == bindparam("customer_id"),
-    ),
-    "CustomerRow",
+    CUSTOMER_ROWS,
+    _TABLE.c.account_id == bindparam("account_id"),
+    _TABLE.c.id == bindparam("customer_id"),
 )
 
 

@@ -16,6 +16,7 @@ from billfold.ids import new_id
 from billfold.metadata import merge_metadata
 from billfold.models import Customer
 from billfold.objects.customer import ADDRESS_FIELDS, customer_object
+from billfold.test_clocks.clock import on_test_clock
 
 __all__ = ["create_customer", "delete_customer", "update_customer"]
 
@@ -26,6 +27,7 @@ _PREFIX_ATTEMPTS = 10
 
 def create_customer(ctx: Ctx, data: dict[str, Any]) -> Customer:
     """A new customer (and its tax IDs from ``tax_id_data``); emits ``customer.created``."""
+    ctx = on_test_clock(ctx, data.get("test_clock"))  # 404 if the clock is not this account's
     customer = Customer(
         id=new_id("cus", 14),
         account_id=ctx.account_id,
@@ -59,6 +61,11 @@ def update_customer(ctx: Ctx, customer_id: str, data: dict[str, Any]) -> Custome
     if after != before:
         ctx.session.flush()
         record_event(ctx, "customer.updated", after, diff(before, after))
+    new_method = after["invoice_settings"]["default_payment_method"]
+    if new_method and new_method != before["invoice_settings"]["default_payment_method"]:
+        from billfold.jobs.dunning import pay_after_new_payment_method  # jobs imports customers
+
+        pay_after_new_payment_method(ctx, customer_id=customer.id)
     return customer
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from billfold.hosted.views import InvoiceView
 
@@ -27,9 +27,7 @@ _CORE_ENCODING = "cp1252"
 # Characters Babel and our own text use that have a Windows-1252 equivalent.
 _SIMPLE = str.maketrans({"\u202f": "\u00a0", "\u2212": "-", "\u2011": "-", "\u2009": " ", "\u200b": ""})
 # Letters NFKD does not decompose.
-_TRANSLITERATE = str.maketrans({
-    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "ħ": "h", "Ħ": "H", "ŋ": "n", "Ŋ": "N",
-})
+_TRANSLITERATE = str.maketrans("łŁđĐ\u0131ħĦŋŊ", "lLdDihHnN")
 
 _INK = (26, 31, 54)
 _MUTED = (105, 115, 134)
@@ -40,8 +38,10 @@ _VOID = (105, 115, 134)
 
 _MARGIN = 18.0
 _WIDTH = 210.0 - 2 * _MARGIN
-# Line table columns: description, quantity, unit price, amount (mm).
-_COLS = (_WIDTH - 16 - 30 - 32, 16.0, 30.0, 32.0)
+# Narrowest line-table columns: quantity, unit price, amount (mm); description takes the rest.
+_MIN_COLS = (16.0, 30.0, 32.0)
+_MIN_DESCRIPTION = 60.0
+_TOTALS_WIDTH = 92.0
 _PAD = 2.0
 
 
@@ -106,12 +106,13 @@ def _choose_fonts(pdf: FPDF, view: InvoiceView) -> _Fonts:
     return _Fonts("Helvetica", embedded=False)
 
 
-class _InvoicePdf(FPDF):  # type: ignore[misc]  # fpdf2 ships no stubs mypy can follow here
+class _InvoicePdf(FPDF):
     def __init__(self, view: InvoiceView) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.view = view
         self.typeface = _choose_fonts(self, view)
         self.table_open = False
+        self.cols: tuple[float, ...] = (_WIDTH - sum(_MIN_COLS), *_MIN_COLS)
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         self.set_auto_page_break(auto=True, margin=22)
         self.c_margin = 0
@@ -140,9 +141,18 @@ class _InvoicePdf(FPDF):  # type: ignore[misc]  # fpdf2 ships no stubs mypy can 
         self.set_x(x)
         self.multi_cell(w, h, self.t(text), align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
 
+    def fit(self, text: str, width: float) -> str:
+        """``text`` cut short with an ellipsis so it fits on one line of ``width`` in the current font."""
+        text = self.t(text)
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "\u2026") > width:
+            text = text[:-1]
+        return text.rstrip() + "\u2026"
+
     def text_height(self, w: float, text: str, h: float) -> float:
-        lines = self.multi_cell(w, h, self.t(text), dry_run=True, output="LINES")
-        return h * max(1, len(lines))
+        lines = self.multi_cell(w, h, self.t(text), dry_run=True, output=MethodReturnValue.LINES)
+        return h * max(1, len(lines) if isinstance(lines, list) else 1)
 
     def rule(self, y: float, x1: float = _MARGIN, x2: float = _MARGIN + _WIDTH, *, dark: bool = False) -> None:
         self.set_draw_color(*(_MUTED if dark else _RULE))
@@ -156,7 +166,8 @@ class _InvoicePdf(FPDF):  # type: ignore[misc]  # fpdf2 ships no stubs mypy can 
         self.style(9, bold=True)
         self.put(_MARGIN, 10, _WIDTH / 2, f"Invoice {self.view.number}")
         self.style(9, color=_MUTED)
-        self.put(_MARGIN + _WIDTH / 2, 10, _WIDTH / 2, self.view.merchant_name, align="R")
+        name = self.fit(self.view.merchant_name, _WIDTH / 2 - 4)
+        self.put(_MARGIN + _WIDTH / 2, 10, _WIDTH / 2, name, align="R")
         self.rule(16)
         self.set_y(20)
         if self.table_open:
@@ -241,16 +252,27 @@ class _InvoicePdf(FPDF):  # type: ignore[misc]  # fpdf2 ships no stubs mypy can 
         y = self.get_y()
         self.style(8, bold=True, color=_MUTED)
         x = _MARGIN
-        for title, width, align in zip(("DESCRIPTION", "QTY", "UNIT PRICE", "AMOUNT"), _COLS, "LRRR", strict=True):
+        for title, width, align in zip(("DESCRIPTION", "QTY", "UNIT PRICE", "AMOUNT"), self.cols, "LRRR", strict=True):
             self.put(x, y, width, title, h=6, align=align)
             x += width
         self.rule(y + 6.5, dark=True)
         self.set_y(y + 8)
 
+    def size_columns(self) -> None:
+        """Widen the number columns to their widest value (huge amounts), narrowing the description."""
+        self.style(9.5)
+        widths = []
+        for index, minimum in enumerate(_MIN_COLS):
+            values = [(line.quantity, line.unit_price, line.amount)[index] for line in self.view.lines]
+            widest = max((self.get_string_width(self.t(v)) for v in values), default=0.0)
+            widths.append(max(minimum, widest + 5))
+        self.cols = (max(_MIN_DESCRIPTION, _WIDTH - sum(widths)), *widths)
+
     def line_table(self) -> None:
+        self.size_columns()
         self.table_open = True
         self.table_head()
-        desc_w = _COLS[0] - 4
+        desc_w = self.cols[0] - 4
         for line in self.view.lines:
             self.style(9.5)
             height = self.text_height(desc_w, line.description or " ", 4.6)
@@ -260,10 +282,10 @@ class _InvoicePdf(FPDF):  # type: ignore[misc]  # fpdf2 ships no stubs mypy can 
             height += 2 * _PAD
             if self.get_y() + height > self.page_break_trigger:
                 self.add_page()
-            top = self.get_y()
+            top, page = self.get_y(), self.page_no()
             self.style(9.5)
-            x = _MARGIN + _COLS[0]
-            for value, width in zip((line.quantity, line.unit_price, line.amount), _COLS[1:], strict=True):
+            x = _MARGIN + self.cols[0]
+            for value, width in zip((line.quantity, line.unit_price, line.amount), self.cols[1:], strict=True):
                 self.put(x, top + _PAD, width, value, h=4.6, align="R")
                 x += width
             self.set_y(top + _PAD)
@@ -271,26 +293,34 @@ class _InvoicePdf(FPDF):  # type: ignore[misc]  # fpdf2 ships no stubs mypy can 
             if line.period:
                 self.style(8, color=_MUTED)
                 self.block(_MARGIN, desc_w, line.period, h=4)
-            bottom = max(self.get_y() + _PAD, top + height)
+            # A description longer than a page flowed onto the next: the row ends where its text does.
+            bottom = self.get_y() + _PAD if self.page_no() != page else max(self.get_y() + _PAD, top + height)
             self.rule(bottom)
             self.set_y(bottom)
         self.table_open = False
 
     def totals(self) -> None:
         rows = self.view.summary
-        height = 6.5 * len(rows) + 6
-        if self.get_y() + height > self.page_break_trigger:
+        self.style(10, bold=True)
+        amount_w = max(34.0, max(self.get_string_width(self.t(row.amount)) for row in rows) + 2)
+        label_w = _TOTALS_WIDTH - amount_w - 3
+        heights = []
+        for row in rows:
+            self.style(10 if row.strong else 9.5, bold=row.strong)
+            heights.append(self.text_height(label_w, row.label, 5.5) + 1.3)
+        if self.get_y() + sum(heights) + 4 > self.page_break_trigger:
             self.add_page()
         self.ln(4)
-        left = _MARGIN + _WIDTH - 92
-        for row in rows:
+        left = _MARGIN + _WIDTH - _TOTALS_WIDTH
+        for row, height in zip(rows, heights, strict=True):
             y = self.get_y()
             if row.label in {"Total", "Amount due"}:
                 self.rule(y - 0.6, left, _MARGIN + _WIDTH)
             self.style(10 if row.strong else 9.5, bold=row.strong, color=_INK if row.strong else (60, 66, 87))
-            self.put(left, y + 0.6, 58, row.label, h=5.5)
-            self.put(left + 58, y + 0.6, 34, row.amount, h=5.5, align="R")
-            self.set_y(y + 6.8)
+            self.put(_MARGIN + _WIDTH - amount_w, y + 0.6, amount_w, row.amount, h=5.5, align="R")
+            self.set_y(y + 0.6)
+            self.block(left, label_w, row.label, h=5.5)
+            self.set_y(y + height)
 
     def closing(self) -> None:
         if not self.view.footer:

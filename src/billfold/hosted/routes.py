@@ -127,7 +127,12 @@ class _Pages:
             return invoice_view(invoice, invoice_document(self.ctx(invoice, session), invoice))
 
     def page(
-        self, token: str, view: InvoiceView, *, status_code: int = 200, error: str | None = None,
+        self,
+        token: str,
+        view: InvoiceView,
+        *,
+        status_code: int = 200,
+        error: str | None = None,
         form: dict[str, str] | None = None,
     ) -> Response:
         context = {

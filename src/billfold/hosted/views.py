@@ -23,8 +23,16 @@ __all__ = ["InvoiceView", "LineView", "SummaryRow", "invoice_view", "pick_locale
 
 _STATUS_LABELS = {"open": "Due", "paid": "Paid", "void": "Void", "uncollectible": "Past due"}
 _TAX_ID_LABELS = {
-    "eu_vat": "EU VAT", "gb_vat": "GB VAT", "ch_vat": "CH VAT", "no_vat": "NO VAT", "au_abn": "AU ABN",
-    "us_ein": "US EIN", "ca_bn": "CA BN", "in_gst": "IN GST", "nz_gst": "NZ GST", "de_stn": "DE St.-Nr.",
+    "eu_vat": "EU VAT",
+    "gb_vat": "GB VAT",
+    "ch_vat": "CH VAT",
+    "no_vat": "NO VAT",
+    "au_abn": "AU ABN",
+    "us_ein": "US EIN",
+    "ca_bn": "CA BN",
+    "in_gst": "IN GST",
+    "nz_gst": "NZ GST",
+    "de_stn": "DE St.-Nr.",
 }
 # Countries whose addresses read "City, ST 12345" rather than "12345 City".
 _CITY_FIRST = frozenset({"US", "CA", "AU", "GB", "IE", "NZ", "IN", "SG", "ZA", "HK", "PH", "MY"})
@@ -63,6 +71,8 @@ class InvoiceView:
     due: str | None
     paid_on: str | None
     headline: str
+    amount: str  # the big number: what is due, or what was paid
+    caption: str  # under it: "Due 15 Feb 2026", "Paid on 15 Jan 2026"
     bill_to: list[str]
     ship_to: list[str]
     tax_ids: list[str]
@@ -192,10 +202,11 @@ class _Money:
 
 def _summary(invoice: Invoice, doc: InvoiceDocument, money: _Money) -> list[SummaryRow]:
     rows = [SummaryRow("Subtotal", money(invoice.subtotal))]
-    locale = money.locale
-    for entry in invoice.total_discount_amounts:
-        if entry.get("amount"):
-            rows.append(SummaryRow(_discount_label(entry, doc, locale), money(-int(entry["amount"]))))
+    rows += [
+        SummaryRow(_discount_label(entry, doc, money.locale), money(-int(entry["amount"])))
+        for entry in invoice.total_discount_amounts
+        if entry.get("amount")
+    ]
     rows.append(SummaryRow("Total", money(invoice.total)))
     applied = (invoice.starting_balance or 0) - (
         invoice.ending_balance if invoice.ending_balance is not None else invoice.starting_balance or 0
@@ -222,6 +233,14 @@ def _headline(invoice: Invoice, money: _Money, due: str | None, paid_on: str | N
     return f"{money(invoice.amount_remaining)} due {due}" if due else f"{money(invoice.amount_remaining)} due"
 
 
+def _amount_caption(invoice: Invoice, money: _Money, due: str | None, paid_on: str | None) -> tuple[str, str]:
+    if invoice.status == "paid":
+        return money(invoice.amount_paid), f"Paid on {paid_on}" if paid_on else "Paid"
+    if invoice.status == "void":
+        return money(invoice.total), "Void: nothing is due"
+    return money(invoice.amount_remaining), f"Due {due}" if due else "Due"
+
+
 def invoice_view(invoice: Invoice, doc: InvoiceDocument) -> InvoiceView:
     """The hosted page's and the PDF's content for ``invoice``."""
     locale = pick_locale(doc.preferred_locales)
@@ -230,6 +249,7 @@ def invoice_view(invoice: Invoice, doc: InvoiceDocument) -> InvoiceView:
     issued = _date(invoice.finalized_at or invoice.created, locale) or ""
     due = _date(invoice.due_date, locale) or issued
     paid_on = _date(invoice.paid_at, locale) if invoice.status == "paid" else None
+    amount, caption = _amount_caption(invoice, money, due, paid_on)
     lines = [
         LineView(
             description=line.description or "",
@@ -250,6 +270,8 @@ def invoice_view(invoice: Invoice, doc: InvoiceDocument) -> InvoiceView:
         due=due,
         paid_on=paid_on,
         headline=_headline(invoice, money, due, paid_on),
+        amount=amount,
+        caption=caption,
         bill_to=_party(snapshot, locale, contact=True),
         ship_to=_party(snapshot.get("shipping"), locale, contact=False),
         tax_ids=_tax_ids(snapshot),

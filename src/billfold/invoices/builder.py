@@ -113,6 +113,8 @@ def create_invoice(  # noqa: PLR0913 - an invoice is made of all of these
     default_payment_method_id: str | None = None,
     auto_advance: bool = True,
     metadata: dict[str, str] | None = None,
+    footer: str | None = None,
+    due_date: dt.datetime | None = None,
 ) -> Invoice:
     """A draft invoice with its lines written and its totals computed."""
     pending = pending_items(ctx, customer.id, currency, subscription_id) if include_pending else []
@@ -131,9 +133,13 @@ def create_invoice(  # noqa: PLR0913 - an invoice is made of all of these
         billing_reason=billing_reason,
         collection_method=collection_method,
         description=description,
-        footer=(customer.invoice_settings or {}).get("footer"),
-        due_date=now + dt.timedelta(days=days_until_due) if collection_method == "send_invoice" and days_until_due
-        is not None else None,
+        footer=footer or (customer.invoice_settings or {}).get("footer"),
+        due_date=due_date
+        or (
+            now + dt.timedelta(days=days_until_due)
+            if collection_method == "send_invoice" and days_until_due is not None
+            else None
+        ),
         period_start=period_start,
         period_end=period_end,
         default_payment_method_id=default_payment_method_id,

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, select
 
-from billfold.catalog.prices import create_price, get_price
 from billfold.catalog.price_terms import check_currency, param_namer
+from billfold.catalog.prices import create_price, get_price
 from billfold.catalog.pricing import amount_for_quantity
 from billfold.clock import from_unix
 from billfold.context import Ctx
@@ -27,9 +27,10 @@ from billfold.errors import InvalidRequestError, ResourceMissingError
 from billfold.events import diff, record_event
 from billfold.ids import new_id
 from billfold.invoices.builder import DraftLine
-from billfold.invoices.queries import get_invoice, invoice_payload
+from billfold.invoices.manual import draft_changed, editable_draft, remove_item_line, write_item_line
+from billfold.invoices.queries import billing_currency, invoice_payload
 from billfold.metadata import merge_metadata
-from billfold.models import Invoice, InvoiceItem, InvoiceLine, Price
+from billfold.models import Invoice, InvoiceItem, Price
 from billfold.objects.invoice_item import invoice_item_object
 
 __all__ = [
@@ -52,12 +53,25 @@ def create_pending_items(ctx: Ctx, customer_id: str, lines: list[DraftLine]) -> 
     items = []
     for line in lines:
         item = InvoiceItem(
-            id=new_id("ii"), account_id=ctx.account_id, created=now, customer_id=customer_id,
-            subscription_id=line.subscription_id, subscription_item_id=line.subscription_item_id,
-            price_id=line.price_id, product_id=line.product_id, amount=line.amount, currency=line.currency,
-            description=line.description, quantity=line.quantity or 1, unit_amount_decimal=line.unit_amount_decimal,
-            period_start=line.period_start, period_end=line.period_end, proration=line.proration,
-            discountable=line.discountable, date=now, metadata_=dict(line.metadata),
+            id=new_id("ii"),
+            account_id=ctx.account_id,
+            created=now,
+            customer_id=customer_id,
+            subscription_id=line.subscription_id,
+            subscription_item_id=line.subscription_item_id,
+            price_id=line.price_id,
+            product_id=line.product_id,
+            amount=line.amount,
+            currency=line.currency,
+            description=line.description,
+            quantity=line.quantity or 1,
+            unit_amount_decimal=line.unit_amount_decimal,
+            period_start=line.period_start,
+            period_end=line.period_end,
+            proration=line.proration,
+            discountable=line.discountable,
+            date=now,
+            metadata_=dict(line.metadata),
         )
         ctx.session.add(item)
         items.append(item)
@@ -71,7 +85,9 @@ def get_invoice_item(ctx: Ctx, item_id: str, *, param: str | None = "invoiceitem
     """A live invoice item of this account, or 404."""
     item = ctx.session.scalars(
         select(InvoiceItem).where(
-            InvoiceItem.account_id == ctx.account_id, InvoiceItem.id == item_id, InvoiceItem.deleted_at.is_(None),
+            InvoiceItem.account_id == ctx.account_id,
+            InvoiceItem.id == item_id,
+            InvoiceItem.deleted_at.is_(None),
         ),
     ).one_or_none()
     if item is None:
@@ -98,7 +114,6 @@ def list_invoice_items_query(ctx: Ctx, filters: dict[str, Any]) -> Select[Invoic
 @dataclass(frozen=True, slots=True)
 class _Priced:
     amount: int
-    currency: str | None
     quantity: int
     price: Price | None
     unit_amount_decimal: str | None
@@ -114,12 +129,14 @@ def _price(ctx: Ctx, data: dict[str, Any]) -> Price:
         return create_price(ctx, given, param_prefix="price_data")
     price_id = (data.get("pricing") or {}).get("price")
     if price_id is None:
-        raise InvalidRequestError("Missing required param: pricing[price].", code="parameter_missing",
-                                  param="pricing[price]")
+        raise InvalidRequestError(
+            "Missing required param: pricing[price].", code="parameter_missing", param="pricing[price]"
+        )
     price = get_price(ctx, price_id, param="pricing[price]")
     if not price.active:
         raise InvalidRequestError(
-            "The price specified is inactive. This field only accepts active prices.", param="pricing[price]",
+            "The price specified is inactive. This field only accepts active prices.",
+            param="pricing[price]",
         )
     return price
 
@@ -129,7 +146,8 @@ def _source(data: dict[str, Any]) -> str | None:
     if len(given) > 1:
         raise InvalidRequestError(
             f"You may only specify one of these parameters: {', '.join(given)}.",
-            code="parameters_exclusive", param=given[1],
+            code="parameters_exclusive",
+            param=given[1],
         )
     return given[0] if given else None
 
@@ -145,32 +163,33 @@ def _priced(ctx: Ctx, data: dict[str, Any], current: InvoiceItem | None) -> _Pri
                 "item's total.",
                 param="quantity",
             )
-        return _Priced(data["amount"], data.get("currency"), 1, None, str(data["amount"]))
+        return _Priced(data["amount"], 1, None, str(data["amount"]))
     if quantity is None:
         quantity = current.quantity if current is not None else 1
     if source == "unit_amount_decimal":
         unit = data["unit_amount_decimal"]
-        return _Priced(_times(unit, quantity), data.get("currency"), quantity, None, unit)
+        return _Priced(_times(unit, quantity), quantity, None, unit)
     if source is not None:
         price = _price(ctx, data)
-        return _Priced(amount_for_quantity(price, quantity), price.currency, quantity, price, price.unit_amount_decimal)
+        return _Priced(amount_for_quantity(price, quantity), quantity, price, price.unit_amount_decimal)
     if current is None:
         raise InvalidRequestError(
             "Missing required param: amount (or unit_amount_decimal, pricing[price] or price_data).",
-            code="parameter_missing", param="amount",
+            code="parameter_missing",
+            param="amount",
         )
     if current.price_id is not None:
         price = get_price(ctx, current.price_id, param=None)
-        return _Priced(amount_for_quantity(price, quantity), current.currency, quantity, price,
-                       current.unit_amount_decimal)
+        return _Priced(amount_for_quantity(price, quantity), quantity, price, current.unit_amount_decimal)
     unit = current.unit_amount_decimal or str(current.amount)
-    return _Priced(_times(unit, quantity), current.currency, quantity, None, unit)
+    return _Priced(_times(unit, quantity), quantity, None, unit)
 
 
 def _check_amount(priced: _Priced) -> None:
     if abs(priced.amount) > MAX_AMOUNT:
         raise InvalidRequestError(
-            f"The invoice item's amount would be {priced.amount}; at most {MAX_AMOUNT} is allowed.", param="quantity",
+            f"The invoice item's amount would be {priced.amount}; at most {MAX_AMOUNT} is allowed.",
+            param="quantity",
         )
 
 
@@ -184,54 +203,6 @@ def _period(data: dict[str, Any], default: tuple[dt.datetime, dt.datetime]) -> t
     return start, end
 
 
-# -- draft invoices --------------------------------------------------------------------
-
-
-def _draft(ctx: Ctx, invoice_id: str, *, param: str | None) -> Invoice:
-    invoice = get_invoice(ctx, invoice_id, param=param, for_update=True)
-    if invoice.status != "draft":
-        raise InvalidRequestError(
-            f"Invoice {invoice.id} is {invoice.status}: items can only be added to, changed on or removed from "
-            "draft invoices.",
-            code="invoice_not_editable", param=param,
-        )
-    return invoice
-
-
-def _sync_line(ctx: Ctx, item: InvoiceItem, invoice: Invoice) -> None:
-    """Write the item's line on its draft (appending it the first time)."""
-    line = ctx.session.scalars(
-        select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.invoice_item_id == item.id),
-    ).one_or_none()
-    if line is None:
-        last = ctx.session.scalar(select(func.max(InvoiceLine.position)).where(InvoiceLine.invoice_id == invoice.id))
-        line = InvoiceLine(
-            id=new_id("il"), account_id=ctx.account_id, created=ctx.clock.now(), invoice_id=invoice.id,
-            position=-1 if last is None else last, invoice_item_id=item.id, discount_amounts=[],
-        )
-        line.position += 1
-        ctx.session.add(line)
-    line.subscription_id = item.subscription_id
-    line.subscription_item_id = item.subscription_item_id
-    line.price_id, line.product_id = item.price_id, item.product_id
-    line.description = item.description
-    line.amount, line.currency, line.quantity = item.amount, item.currency, item.quantity
-    line.unit_amount_decimal = item.unit_amount_decimal
-    line.period_start, line.period_end = item.period_start, item.period_end
-    line.proration, line.discountable = item.proration, item.discountable
-    line.metadata_ = dict(item.metadata_)
-    ctx.session.flush()
-
-
-def _changed_draft(ctx: Ctx, invoice: Invoice, before: dict[str, Any]) -> None:
-    from billfold.invoices.manual import recompute_totals
-
-    recompute_totals(ctx, invoice)
-    after = invoice_payload(ctx, invoice)
-    if after != before:
-        record_event(ctx, "invoice.updated", after, diff(before, after))
-
-
 # -- create, update, delete ------------------------------------------------------------
 
 
@@ -241,32 +212,29 @@ def _subscription_for(ctx: Ctx, subscription_id: str, customer_id: str) -> tuple
     sub = get_subscription(ctx, subscription_id, param="subscription")
     if sub.customer_id != customer_id:
         raise InvalidRequestError(
-            f"Subscription {sub.id} belongs to another customer than {customer_id}.", param="subscription",
+            f"Subscription {sub.id} belongs to another customer than {customer_id}.",
+            param="subscription",
         )
     return sub.id, sub.currency
 
 
-def _currency(data: dict[str, Any], priced: _Priced, fallbacks: list[tuple[str | None, str]]) -> str:
-    """The item's currency: what was given or priced, else the invoice's or subscription's or customer's."""
-    currency = check_currency(priced.currency, param_namer(None)) if priced.currency else None
-    if data.get("currency") is not None and priced.price is not None:
-        given = check_currency(data["currency"], param_namer(None))
-        if given != priced.price.currency:
-            raise InvalidRequestError(
-                f"The price is in {priced.price.currency}, not {given}.", param="currency",
-            )
-    for fallback, param in fallbacks:
-        if fallback is None:
+def _currency(data: dict[str, Any], priced: _Priced, must_match: list[tuple[str | None, str]], default: str) -> str:
+    """The item's currency: given or priced, else ``default``; it must match the invoice's and subscription's."""
+    given = check_currency(data["currency"], param_namer(None)) if data.get("currency") is not None else None
+    if priced.price is not None and given is not None and given != priced.price.currency:
+        raise InvalidRequestError(f"The price is in {priced.price.currency}, not {given}.", param="currency")
+    currency = priced.price.currency if priced.price is not None else given
+    for required, owner in must_match:
+        if required is None:
             continue
         if currency is None:
-            currency = fallback
-        elif currency != fallback:
+            currency = required
+        elif currency != required:
             raise InvalidRequestError(
-                f"The invoice item's currency ({currency}) must match its {param}'s ({fallback}).", param="currency",
+                f"The invoice item's currency ({currency}) must match its {owner}'s ({required}).",
+                param="currency",
             )
-    if currency is None:
-        raise InvalidRequestError("Missing required param: currency.", code="parameter_missing", param="currency")
-    return currency
+    return currency or default
 
 
 def create_invoice_item(ctx: Ctx, data: dict[str, Any]) -> InvoiceItem:
@@ -274,25 +242,39 @@ def create_invoice_item(ctx: Ctx, data: dict[str, Any]) -> InvoiceItem:
     customer = get_customer(ctx, data["customer"], param="customer")
     priced = _priced(ctx, data, None)
     _check_amount(priced)
-    invoice = _draft(ctx, data["invoice"], param="invoice") if data.get("invoice") else None
+    invoice = editable_draft(ctx, data["invoice"], param="invoice") if data.get("invoice") else None
     if invoice is not None and invoice.customer_id != customer.id:
         raise InvalidRequestError(f"Invoice {invoice.id} belongs to another customer.", param="invoice")
     subscription_id, sub_currency = None, None
     if data.get("subscription"):
         subscription_id, sub_currency = _subscription_for(ctx, data["subscription"], customer.id)
-    currency = _currency(data, priced, [
-        (invoice.currency if invoice else None, "invoice"), (sub_currency, "subscription"),
-        (None if invoice or sub_currency else customer.currency, "customer"),
-    ])
+    currency = _currency(
+        data,
+        priced,
+        [(invoice.currency if invoice else None, "invoice"), (sub_currency, "subscription")],
+        billing_currency(ctx, customer),
+    )
     now = ctx.clock.now()
     start, end = _period(data, (now, now))
     item = InvoiceItem(
-        id=new_id("ii"), account_id=ctx.account_id, created=now, customer_id=customer.id,
-        invoice_id=invoice.id if invoice else None, subscription_id=subscription_id,
-        price_id=priced.price.id if priced.price else None, product_id=priced.price.product_id if priced.price else None,
-        amount=priced.amount, currency=currency, description=data.get("description"), quantity=priced.quantity,
-        unit_amount_decimal=priced.unit_amount_decimal, period_start=start, period_end=end, proration=False,
-        discountable=data.get("discountable", priced.amount >= 0), date=now,
+        id=new_id("ii"),
+        account_id=ctx.account_id,
+        created=now,
+        customer_id=customer.id,
+        invoice_id=invoice.id if invoice else None,
+        subscription_id=subscription_id,
+        price_id=priced.price.id if priced.price else None,
+        product_id=priced.price.product_id if priced.price else None,
+        amount=priced.amount,
+        currency=currency,
+        description=data.get("description"),
+        quantity=priced.quantity,
+        unit_amount_decimal=priced.unit_amount_decimal,
+        period_start=start,
+        period_end=end,
+        proration=False,
+        discountable=data.get("discountable", priced.amount >= 0),
+        date=now,
         metadata_=merge_metadata({}, data.get("metadata") or {}),
     )
     before = invoice_payload(ctx, invoice) if invoice else None
@@ -300,8 +282,8 @@ def create_invoice_item(ctx: Ctx, data: dict[str, Any]) -> InvoiceItem:
     ctx.session.flush()
     record_event(ctx, "invoiceitem.created", invoice_item_object(item))
     if invoice is not None and before is not None:
-        _sync_line(ctx, item, invoice)
-        _changed_draft(ctx, invoice, before)
+        write_item_line(ctx, item, invoice)
+        draft_changed(ctx, invoice, before)
     return item
 
 
@@ -309,7 +291,7 @@ def _editable(ctx: Ctx, item: InvoiceItem) -> Invoice | None:
     """The item's draft invoice (None when pending); a finalized invoice's items are frozen."""
     if item.invoice_id is None:
         return None
-    return _draft(ctx, item.invoice_id, param=None)
+    return editable_draft(ctx, item.invoice_id, param=None)
 
 
 def update_invoice_item(ctx: Ctx, item_id: str, data: dict[str, Any]) -> InvoiceItem:
@@ -321,8 +303,16 @@ def update_invoice_item(ctx: Ctx, item_id: str, data: dict[str, Any]) -> Invoice
     if any(data.get(key) is not None for key in (*_SOURCES, "quantity")):
         priced = _priced(ctx, data, item)
         _check_amount(priced)
-        _currency({}, priced, [(item.currency, "invoice item")])
-        item.amount, item.quantity, item.unit_amount_decimal = priced.amount, priced.quantity, priced.unit_amount_decimal
+        if priced.price is not None and priced.price.currency != item.currency:
+            raise InvalidRequestError(
+                f"The price is in {priced.price.currency}; this invoice item is in {item.currency}.",
+                param="price_data[currency]" if data.get("price_data") is not None else "pricing[price]",
+            )
+        item.amount, item.quantity, item.unit_amount_decimal = (
+            priced.amount,
+            priced.quantity,
+            priced.unit_amount_decimal,
+        )
         if data.get("amount") is not None or data.get("unit_amount_decimal") is not None:
             item.price_id = item.product_id = None
         elif priced.price is not None:
@@ -339,8 +329,8 @@ def update_invoice_item(ctx: Ctx, item_id: str, data: dict[str, Any]) -> Invoice
     if after != before:
         record_event(ctx, "invoiceitem.updated", after, diff(before, after))
     if invoice is not None and invoice_before is not None:
-        _sync_line(ctx, item, invoice)
-        _changed_draft(ctx, invoice, invoice_before)
+        write_item_line(ctx, item, invoice)
+        draft_changed(ctx, invoice, invoice_before)
     return item
 
 
@@ -353,9 +343,6 @@ def delete_invoice_item(ctx: Ctx, item_id: str) -> str:
     ctx.session.flush()
     record_event(ctx, "invoiceitem.deleted", invoice_item_object(item))
     if invoice is not None and invoice_before is not None:
-        ctx.session.execute(
-            delete(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.invoice_item_id == item.id),
-            execution_options={"synchronize_session": False},
-        )
-        _changed_draft(ctx, invoice, invoice_before)
+        remove_item_line(ctx, item, invoice)
+        draft_changed(ctx, invoice, invoice_before)
     return item.id

@@ -14,7 +14,7 @@ from billfold.invoices.queries import invoice_payload
 from billfold.models import Customer, Invoice, PaymentMethod, Subscription
 from billfold.payments import PaymentGateway, charge_invoice_attempt, decline_for, require_attached_payment_method
 
-__all__ = ["PaymentOutcome", "pay_invoice", "payment_method_for", "record_declined_card"]
+__all__ = ["PaymentOutcome", "pay_invoice", "payment_method_for", "payment_method_for_customer", "record_declined_card"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +82,8 @@ def pay_invoice(
         invoice.last_payment_error = None
         mark_paid(ctx, invoice)
         return PaymentOutcome(paid=True)
-    error = CardError(
-        result.message or "Your card was declined.",
-        code="card_declined" if result.decline_code not in _CODES else result.decline_code,
-        decline_code=result.decline_code,
-    )
+    decline = decline_for(result.decline_code or "generic_decline")
+    error = CardError(result.message or decline.message, code=decline.code, decline_code=decline.decline_code)
     return _failed(ctx, invoice, method.id, error)
 
 
@@ -98,10 +95,6 @@ def record_declined_card(ctx: Ctx, invoice: Invoice, payment_method_id: str, err
     invoice.attempt_count += 1
     invoice.attempted = True
     return _failed(ctx, invoice, payment_method_id, error)
-
-
-# Decline reasons Stripe reports as their own error code rather than card_declined.
-_CODES = frozenset({"expired_card", "incorrect_cvc", "processing_error", "incorrect_number"})
 
 
 def _failed(ctx: Ctx, invoice: Invoice, pm_id: str | None, error: BillfoldError) -> PaymentOutcome:

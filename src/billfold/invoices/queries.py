@@ -139,3 +139,11 @@ def invoice_document(ctx: Ctx, invoice: Invoice) -> InvoiceDocument:
         preferred_locales=list(locales or []),
         coupons=coupons,
     )
+
+
+def billing_currency(ctx: Ctx, customer: Customer) -> str:
+    """What a customer is billed in when nothing says otherwise: theirs, else the account's default."""
+    if customer.currency:
+        return customer.currency
+    default = ctx.session.scalar(select(Account.default_currency).where(Account.id == ctx.account_id))
+    return default or "usd"

@@ -14,13 +14,20 @@ from billfold.objects.common import ts
 __all__ = ["ADDRESS_FIELDS", "customer_object", "invoice_settings_object"]
 
 ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
-_INVOICE_SETTINGS = ("custom_fields", "default_payment_method", "footer", "rendering_options")
 
 
 def _address(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if value is None:
         return None
-    return {key: value.get(key) for key in ADDRESS_FIELDS}
+    get = value.get  # written out (not a comprehension over ADDRESS_FIELDS): this runs on every retrieve
+    return {
+        "city": get("city"),
+        "country": get("country"),
+        "line1": get("line1"),
+        "line2": get("line2"),
+        "postal_code": get("postal_code"),
+        "state": get("state"),
+    }
 
 
 def _shipping(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -37,8 +44,13 @@ def _shipping(value: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def invoice_settings_object(value: dict[str, Any] | None) -> dict[str, Any]:
     """``invoice_settings`` with every key present (unset ones null)."""
-    settings = value or {}
-    out = {key: settings.get(key) for key in _INVOICE_SETTINGS}
+    get = (value or {}).get
+    out = {
+        "custom_fields": get("custom_fields"),
+        "default_payment_method": get("default_payment_method"),
+        "footer": get("footer"),
+        "rendering_options": get("rendering_options"),
+    }
     if out["custom_fields"] is not None:
         out["custom_fields"] = [dict(field) for field in out["custom_fields"]]
     if out["rendering_options"] is not None:

@@ -16,6 +16,7 @@ from billfold.models import Subscription
 from billfold.payments import PaymentGateway
 from billfold.subscriptions.lines import ItemTerms, product_names, proration_lines
 from billfold.subscriptions.queries import live_items, subscription_payload
+from billfold.test_clocks.clock import on_test_clock
 
 __all__ = ["cancel_subscription"]
 
@@ -63,6 +64,7 @@ def cancel_subscription(
 
     ``collect=False`` (invoice previews) leaves the final invoice a draft.
     """
+    ctx = on_test_clock(ctx, sub.test_clock_id)  # a test clock's subscription lives at its time
     if sub.status in {"canceled", "incomplete_expired"}:
         raise InvalidRequestError(
             f"This subscription is already {sub.status.replace('_', ' ')} and cannot be canceled again.",
@@ -84,4 +86,8 @@ def cancel_subscription(
         _final_invoice(ctx, gateway, sub, collect=collect)
     after = subscription_payload(ctx, sub)
     record_event(ctx, "customer.subscription.deleted", after, diff(before, after))
+    if sub.schedule_id is not None:
+        from billfold.schedules import on_subscription_canceled  # noqa: PLC0415 - schedules build on subscriptions
+
+        on_subscription_canceled(ctx, sub)  # a schedule managing it is canceled with it
     return sub

@@ -25,6 +25,7 @@ from billfold.subscriptions.lines import period_lines, product_names, trial_line
 from billfold.subscriptions.periods import period_containing, period_start
 from billfold.subscriptions.queries import subscription_payload
 from billfold.subscriptions.status import set_status
+from billfold.test_clocks.clock import on_test_clock
 
 __all__ = ["create_subscription"]
 
@@ -138,6 +139,7 @@ def create_subscription(
     ``collect=False`` (invoice previews) leaves the first invoice a draft, neither finalized nor paid.
     """
     customer = get_customer(ctx, data["customer"], param="customer")
+    ctx = on_test_clock(ctx, customer.test_clock_id)  # a test clock's customer lives at its time
     resolved = _items(ctx, data)
     _check_payment_setup(ctx, customer, data)
     now = ctx.clock.now()

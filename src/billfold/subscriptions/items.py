@@ -40,7 +40,8 @@ def resolve_price(ctx: Ctx, item: dict[str, Any], param: str) -> Price:
         product = data.pop("product", None)
         return create_price(ctx, {**data, "product": product}, param_prefix=f"{param}[price_data]")
     price = get_price(ctx, item[given[0]], param=f"{param}[{given[0]}]")
-    if not price.active:
+    # ``allow_inactive`` is never a request parameter: schedules set it for their phases' prices.
+    if not price.active and not item.get("allow_inactive"):
         raise InvalidRequestError(
             f"The price specified is inactive. This field only accepts active prices.", param=f"{param}[price]",
         )

@@ -10,6 +10,7 @@ renewal that runs twice — two workers, or a retry after a crash — bills once
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import exists, select
 
@@ -21,12 +22,13 @@ from billfold.invoices.builder import create_invoice
 from billfold.invoices.lifecycle import finalize_invoice, mark_uncollectible, void_invoice
 from billfold.invoices.payment import pay_invoice, payment_method_for_customer
 from billfold.models import Invoice, Subscription
+from billfold.money import prorate
 from billfold.payments import PaymentGateway
 from billfold.subscriptions.lines import period_lines, product_names
 from billfold.subscriptions.periods import step
 from billfold.subscriptions.queries import live_items, subscription_payload
 
-__all__ = ["advance_subscription", "renewal_key"]
+__all__ = ["advance_subscription", "renew_once", "renewal_key"]
 
 INCOMPLETE_LIFETIME = dt.timedelta(hours=23)
 _ENDED = {"canceled", "incomplete_expired"}
@@ -106,8 +108,11 @@ def _resume_collection(ctx: Ctx, sub: Subscription, boundary: dt.datetime) -> No
         sub.pause_collection = None
 
 
-def _renew_once(ctx: Ctx, gateway: PaymentGateway, sub: Subscription) -> None:
-    """Bill the period that starts at the current period's end."""
+def renew_once(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *, collect: bool = True) -> Invoice | None:
+    """Bill the period that starts at the current period's end; the cycle invoice, unless it existed.
+
+    ``collect=False`` (invoice previews) leaves the cycle invoice a draft, neither finalized nor paid.
+    """
     boundary = sub.current_period_end
     items = live_items(ctx, sub.id)
     price = items[0][1]
@@ -124,18 +129,33 @@ def _renew_once(ctx: Ctx, gateway: PaymentGateway, sub: Subscription) -> None:
         item.current_period_start, item.current_period_end = boundary, new_end
     _resume_collection(ctx, sub, boundary)
     ctx.session.flush()
+    invoice = None
     if not already:
         customer = get_customer(ctx, sub.customer_id, param="customer", include_deleted=True)
         lines = period_lines(items, product_names(ctx, [p for _, p in items]), boundary, new_end, sub.id)
+        if sub.cancel_at is not None and boundary < sub.cancel_at < new_end:
+            # Ending inside the new period bills only its share of it, as a proration (Stripe's cancel_at).
+            share, length = int((sub.cancel_at - boundary).total_seconds()), int((new_end - boundary).total_seconds())
+            lines = [replace(line, amount=prorate(line.amount, share, length), period_end=sub.cancel_at,
+                             proration=True) for line in lines]
         invoice = create_invoice(
             ctx, customer, currency=sub.currency, lines=lines, billing_reason="subscription_cycle",
             period_start=old_start, period_end=boundary, subscription_id=sub.id,
             collection_method=sub.collection_method, days_until_due=sub.days_until_due, renewal_key=key,
         )
         sub.latest_invoice_id = invoice.id
-        _collect(ctx, gateway, sub, invoice)
+        if collect:
+            _collect(ctx, gateway, sub, invoice)
     after = subscription_payload(ctx, sub)
     record_event(ctx, "customer.subscription.updated", after, diff(before, after))
+    return invoice
+
+
+def _schedule_transition(ctx: Ctx, gateway: PaymentGateway, sub: Subscription) -> bool:
+    """Run a phase change (or the end) of ``sub``'s schedule that is due by this period's end."""
+    from billfold.schedules import apply_due_transition  # noqa: PLC0415 - schedules build on subscriptions
+
+    return apply_due_transition(ctx, gateway, sub)
 
 
 def advance_subscription(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *, max_steps: int = 1_000) -> int:
@@ -145,6 +165,9 @@ def advance_subscription(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *
     while steps < max_steps and sub.status not in _ENDED:
         if _expire_incomplete(ctx, sub):
             return steps + 1
+        if sub.schedule_id is not None and _schedule_transition(ctx, gateway, sub):
+            steps += 1
+            continue
         if sub.cancel_at is not None and sub.cancel_at <= now and sub.cancel_at <= sub.current_period_end:
             _end(ctx, sub, sub.cancel_at)
             return steps + 1
@@ -155,6 +178,6 @@ def advance_subscription(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *
             return steps + 1
         if sub.status == "trialing" and _trial_without_payment_method(ctx, sub):
             return steps + 1
-        _renew_once(ctx, gateway, sub)
+        renew_once(ctx, gateway, sub)
         steps += 1
     return steps

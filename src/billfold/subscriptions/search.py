@@ -11,7 +11,14 @@ from billfold.search_query import SearchField, SearchPage, parse_search, search
 __all__ = ["search_subscriptions"]
 
 _STATUSES = (
-    "active", "canceled", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid",
+    "active",
+    "canceled",
+    "incomplete",
+    "incomplete_expired",
+    "past_due",
+    "paused",
+    "trialing",
+    "unpaid",
 )
 FIELDS = {
     "created": SearchField("timestamp", lambda _: Subscription.created),
@@ -26,6 +33,12 @@ def search_subscriptions(ctx: Ctx, query: str, *, limit: int, page: str | None, 
     condition = parse_search(query, FIELDS)
     scope = select(Subscription).where(Subscription.account_id == ctx.account_id)
     return search(
-        ctx, Subscription, scope, condition, limit=limit, page=page, total_count=total_count,
-        token_prefix="sub_search",
+        ctx,
+        Subscription,
+        scope,
+        condition,
+        limit=limit,
+        page=page,
+        total_count=total_count,
+        page_prefix="sub_search",
     )

@@ -71,7 +71,10 @@ def _trial(ctx: Ctx, sub: Subscription, data: dict[str, Any]) -> None:
             "trial_end can only be changed while the subscription is trialing.", param="trial_end",
         )
     sub.trial_end = end
-    sub.current_period_end = end
+    # As in Stripe, the trial's end becomes the billing cycle anchor, and the items' period ends with it.
+    sub.current_period_end = sub.billing_cycle_anchor = end
+    for item, _price in live_items(ctx, sub.id):
+        item.current_period_end = end
 
 
 def _discounts(ctx: Ctx, sub: Subscription, data: dict[str, Any]) -> None:

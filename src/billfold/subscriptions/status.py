@@ -54,3 +54,6 @@ def on_invoice_payment_failed(ctx: Ctx, invoice: Invoice) -> None:
         return
     if sub.status == "active" and invoice.billing_reason in {"subscription_cycle", "subscription_update"}:
         set_status(ctx, sub, "past_due")
+    from billfold.jobs.dunning import start_dunning  # jobs imports subscriptions
+
+    start_dunning(ctx, invoice)

@@ -29,6 +29,7 @@ from billfold.subscriptions.lines import ItemTerms, period_lines, product_names,
 from billfold.subscriptions.periods import period_start
 from billfold.subscriptions.queries import live_items, subscription_payload
 from billfold.subscriptions.settings import apply_settings
+from billfold.test_clocks.clock import on_test_clock
 
 __all__ = ["UpdateResult", "update_subscription"]
 
@@ -161,10 +162,17 @@ def update_subscription(
     ``collect=False`` (invoice previews) leaves an immediate invoice as a draft: it is
     neither finalized (no number, no balance applied) nor paid.
     """
+    ctx = on_test_clock(ctx, sub.test_clock_id)  # a test clock's subscription lives at its time
     if sub.status in _ENDED and set(data) - _ENDED_ALLOWED:
         raise InvalidRequestError(
             "A canceled subscription can only update its cancellation_details and metadata.",
             param=sorted(set(data) - _ENDED_ALLOWED)[0],
+        )
+    if sub.schedule_id is not None and (cancel := [k for k in ("cancel_at", "cancel_at_period_end") if k in data]):
+        raise InvalidRequestError(
+            f"The subscription is managed by the subscription schedule `{sub.schedule_id}`, and updating any "
+            "cancelation behavior directly is not allowed. Please update the schedule instead.",
+            param=cancel[0],
         )
     if data.get("payment_behavior") == "pending_if_incomplete":
         raise InvalidRequestError(
@@ -179,10 +187,15 @@ def update_subscription(
     at = _proration_at(ctx, sub, data)
     invoice = None
     if _resets_anchor(sub, changes, data):
-        invoice = _update_resetting_anchor(ctx, gateway, sub, changes, behavior, payment_behavior, collect=collect)
+        invoice = _update_resetting_anchor(ctx, gateway, sub, changes, at, behavior, payment_behavior,
+                                           collect=collect)
     else:
         invoice = _update_in_period(ctx, gateway, sub, changes, at, behavior, payment_behavior, collect=collect)
     apply_settings(ctx, sub, data)
+    if collect and data.get("default_payment_method"):
+        from billfold.jobs.dunning import pay_after_new_payment_method  # jobs imports subscriptions
+
+        pay_after_new_payment_method(ctx, customer_id=sub.customer_id, subscription_id=sub.id)
     after = subscription_payload(ctx, sub)
     if after != before:
         record_event(ctx, "customer.subscription.updated", after, diff(before, after))
@@ -206,14 +219,15 @@ def _update_in_period(  # noqa: PLR0913
 
 
 def _update_resetting_anchor(  # noqa: PLR0913
-    ctx: Ctx, gateway: PaymentGateway, sub: Subscription, changes: list[ItemChange], behavior: str,
-    payment_behavior: str, *, collect: bool,
+    ctx: Ctx, gateway: PaymentGateway, sub: Subscription, changes: list[ItemChange], at: dt.datetime,
+    behavior: str, payment_behavior: str, *, collect: bool,
 ) -> Invoice:
     now = ctx.clock.now()
     was_trialing = sub.status == "trialing"
     credits = []
     if behavior != "none" and not was_trialing:
-        credits = _prorations(ctx, sub, [_credit_only(c) for c in changes if c.old_price is not None], now)
+        # Unused time is credited from proration_date when given, as for in-period changes.
+        credits = _prorations(ctx, sub, [_credit_only(c) for c in changes if c.old_price is not None], at)
     _write_items(ctx, sub, changes)
     _reset_period(ctx, sub, now)
     items = live_items(ctx, sub.id)

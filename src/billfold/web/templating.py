@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
-__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "environment", "render"]
+__all__ = ["SECURITY_HEADERS", "STATIC_DIR", "TEMPLATE_DIR", "environment", "render"]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = _PACKAGE / "templates"

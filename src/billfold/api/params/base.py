@@ -181,15 +181,14 @@ def _join_choices(choices: list[str]) -> str:
     return ", ".join(choices[:-1]) + f", or {choices[-1]}"
 
 
+_UNION_TAGS = {"int", "constrained-int", "str", "bool", "RangeFilter", "list[str]", "dict[str,str]"}
+
+
 def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     # Drop pydantic's union/validator tags such as "function-after[...]" or "int".
     kept: list[int | str] = []
     for part in loc:
-        if (
-            isinstance(part, str)
-            and ("[" in part or part in {"int", "str", "bool", "RangeFilter", "list[str]", "dict[str,str]"})
-            and kept
-        ):
+        if isinstance(part, str) and ("[" in part or part in _UNION_TAGS) and kept:
             continue
         kept.append(part)
     return tuple(kept)

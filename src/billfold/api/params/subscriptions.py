@@ -169,8 +169,13 @@ class SubscriptionCancel(Params):
     expand: Expand = None
 
 
+class ResumeAnchor(_Nested):
+    type: Literal["now", "unchanged"]
+
+
 class SubscriptionResume(Params):
-    billing_cycle_anchor: Literal["now", "unchanged"] | None = None
+    billing_cycle_anchor: ResumeAnchor | None = None
+    payment_behavior: Literal["resume_on_payment_attempt", "resume_on_payment_success"] | None = None
     proration_behavior: ProrationBehavior | None = None
     proration_date: Timestamp | None = None
     expand: Expand = None
@@ -195,7 +200,19 @@ class SubscriptionList(ListParams):
 
 
 class SubscriptionSearch(Params):
+    """``expand[]=total_count`` asks for the count; it is not a path into the results."""
+
     query: Text
     limit: Annotated[int, Field(ge=1, le=100)] = 10
     page: Text | None = None
-    expand: Expand = None
+    expand_paths: Expand = Field(default=None, alias="expand")
+
+    @property
+    def expand(self) -> list[str] | None:
+        """The paths the pipeline expands in the results (everything but ``total_count``)."""
+        return [path for path in self.expand_paths or [] if path != "total_count"] or None
+
+    @property
+    def total_count(self) -> bool:
+        """Whether the caller asked for ``total_count``."""
+        return "total_count" in (self.expand_paths or [])

@@ -55,6 +55,7 @@ def list_(ctx: Ctx, params: CustomerList) -> dict[str, Any]:
         serialize=customer_object,
         url="/v1/customers",
         kind="customer",
+        rows=customers.CUSTOMER_ROWS,
     )
 
 

@@ -7,23 +7,35 @@ from typing import Any
 from billfold.api.listing import paginate, range_filter
 from billfold.api.params.invoices import (
     InvoiceAction,
+    InvoiceCreate,
+    InvoiceDelete,
     InvoiceFinalize,
     InvoiceLines,
     InvoiceList,
     InvoicePay,
     InvoiceRetrieve,
+    InvoiceSearch,
+    InvoiceUpdate,
 )
 from billfold.api.routing import ApiRouter
 from billfold.context import Ctx
 from billfold.errors import CommittedError, InvalidRequestError
 from billfold.invoices.lifecycle import finalize_invoice, mark_uncollectible, send_invoice, void_invoice
+from billfold.invoices.manual import create_manual_invoice, delete_draft_invoice, update_invoice
 from billfold.invoices.payment import pay_invoice
 from billfold.invoices.queries import get_invoice, invoice_payload, lines_query, list_invoices_query
+from billfold.invoices.search import search_invoices
 from billfold.models import Invoice, InvoiceLine
+from billfold.objects import deleted_object
 from billfold.objects.invoice import line_item_object
 from billfold.payments import get_gateway
 
 router = ApiRouter("Invoices")
+
+
+@router.post("/v1/invoices", InvoiceCreate, "Create a draft invoice", "invoice")
+def create(ctx: Ctx, params: InvoiceCreate) -> dict[str, Any]:
+    return invoice_payload(ctx, create_manual_invoice(ctx, params.given()))
 
 
 @router.get("/v1/invoices", InvoiceList, "List invoices", "list")
@@ -31,10 +43,32 @@ def list_(ctx: Ctx, params: InvoiceList) -> dict[str, Any]:
     stmt = range_filter(list_invoices_query(ctx, params.given()), Invoice.created, params.created)
     stmt = range_filter(stmt, Invoice.due_date, params.due_date)
     return paginate(
-        ctx, Invoice, stmt, limit=params.limit, starting_after=params.starting_after,
-        ending_before=params.ending_before, serialize=lambda i: invoice_payload(ctx, i), url="/v1/invoices",
+        ctx,
+        Invoice,
+        stmt,
+        limit=params.limit,
+        starting_after=params.starting_after,
+        ending_before=params.ending_before,
+        serialize=lambda i: invoice_payload(ctx, i),
+        url="/v1/invoices",
         kind="invoice",
     )
+
+
+# Before ``/v1/invoices/{invoice}``, or "search" would be taken for an invoice id.
+@router.get("/v1/invoices/search", InvoiceSearch, "Search invoices", "search_result")
+def search(ctx: Ctx, params: InvoiceSearch) -> dict[str, Any]:
+    found = search_invoices(ctx, params.query, limit=params.limit, page=params.page, total_count=params.total_count)
+    result: dict[str, Any] = {
+        "object": "search_result",
+        "data": [invoice_payload(ctx, i) for i in found.rows],
+        "has_more": found.has_more,
+        "next_page": found.next_page,
+        "url": "/v1/invoices/search",
+    }
+    if found.total_count is not None:
+        result["total_count"] = found.total_count
+    return result
 
 
 @router.get("/v1/invoices/{invoice}", InvoiceRetrieve, "Retrieve an invoice", "invoice")
@@ -42,15 +76,33 @@ def retrieve(ctx: Ctx, params: InvoiceRetrieve, invoice: str) -> dict[str, Any]:
     return invoice_payload(ctx, get_invoice(ctx, invoice, param="invoice"))
 
 
+@router.post("/v1/invoices/{invoice}", InvoiceUpdate, "Update an invoice", "invoice")
+def update(ctx: Ctx, params: InvoiceUpdate, invoice: str) -> dict[str, Any]:
+    found = get_invoice(ctx, invoice, param="invoice", for_update=True)
+    return invoice_payload(ctx, update_invoice(ctx, found, params.given()))
+
+
+@router.delete("/v1/invoices/{invoice}", InvoiceDelete, "Delete a draft invoice", "deleted_invoice")
+def delete(ctx: Ctx, params: InvoiceDelete, invoice: str) -> dict[str, Any]:
+    found = get_invoice(ctx, invoice, param="invoice", for_update=True)
+    return deleted_object("invoice", delete_draft_invoice(ctx, found))
+
+
 @router.get("/v1/invoices/{invoice}/lines", InvoiceLines, "List an invoice's lines", "list")
 def lines(ctx: Ctx, params: InvoiceLines, invoice: str) -> dict[str, Any]:
     found = get_invoice(ctx, invoice, param="invoice")
-    page = paginate(
-        ctx, InvoiceLine, lines_query(ctx, found), limit=params.limit, starting_after=params.starting_after,
-        ending_before=params.ending_before, serialize=line_item_object, url=f"/v1/invoices/{found.id}/lines",
-        kind="line item", oldest_first=True,
+    return paginate(
+        ctx,
+        InvoiceLine,
+        lines_query(ctx, found),
+        limit=params.limit,
+        starting_after=params.starting_after,
+        ending_before=params.ending_before,
+        serialize=line_item_object,
+        url=f"/v1/invoices/{found.id}/lines",
+        kind="line item",
+        oldest_first=True,
     )
-    return page
 
 
 @router.post("/v1/invoices/{invoice}/finalize", InvoiceFinalize, "Finalize a draft invoice", "invoice")
@@ -67,7 +119,10 @@ def pay(ctx: Ctx, params: InvoicePay, invoice: str) -> dict[str, Any]:
         raise InvalidRequestError("Sources and mandates are not supported; use payment_method.", param="source")
     found = get_invoice(ctx, invoice, param="invoice", for_update=True)
     outcome = pay_invoice(
-        ctx, get_gateway(), found, payment_method_id=params.payment_method,
+        ctx,
+        get_gateway(),
+        found,
+        payment_method_id=params.payment_method,
         paid_out_of_band=bool(params.paid_out_of_band),
     )
     if not outcome.paid and outcome.error is not None:
@@ -82,7 +137,10 @@ def void(ctx: Ctx, params: InvoiceAction, invoice: str) -> dict[str, Any]:
 
 
 @router.post(
-    "/v1/invoices/{invoice}/mark_uncollectible", InvoiceAction, "Mark an invoice uncollectible", "invoice",
+    "/v1/invoices/{invoice}/mark_uncollectible",
+    InvoiceAction,
+    "Mark an invoice uncollectible",
+    "invoice",
 )
 def uncollectible(ctx: Ctx, params: InvoiceAction, invoice: str) -> dict[str, Any]:
     found = get_invoice(ctx, invoice, param="invoice", for_update=True)

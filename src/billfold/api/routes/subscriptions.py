@@ -11,6 +11,7 @@ from billfold.api.params.subscriptions import (
     SubscriptionList,
     SubscriptionResume,
     SubscriptionRetrieve,
+    SubscriptionSearch,
     SubscriptionUpdate,
 )
 from billfold.api.routing import ApiRouter
@@ -19,6 +20,8 @@ from billfold.models import Subscription
 from billfold.payments import get_gateway
 from billfold.subscriptions.cancel import cancel_subscription
 from billfold.subscriptions.create import create_subscription
+from billfold.subscriptions.resume import resume_subscription
+from billfold.subscriptions.search import search_subscriptions
 from billfold.subscriptions.update import update_subscription
 from billfold.subscriptions.queries import get_subscription, list_subscriptions_query, subscription_payload
 
@@ -44,6 +47,23 @@ def list_(ctx: Ctx, params: SubscriptionList) -> dict[str, Any]:
     )
 
 
+# Before ``/v1/subscriptions/{subscription}``, or "search" would be taken for an id.
+@router.get("/v1/subscriptions/search", SubscriptionSearch, "Search subscriptions", "search_result")
+def search(ctx: Ctx, params: SubscriptionSearch) -> dict[str, Any]:
+    found = search_subscriptions(ctx, params.query, limit=params.limit, page=params.page,
+                                 total_count=params.total_count)
+    result: dict[str, Any] = {
+        "object": "search_result",
+        "data": [subscription_payload(ctx, s) for s in found.rows],
+        "has_more": found.has_more,
+        "next_page": found.next_page,
+        "url": "/v1/subscriptions/search",
+    }
+    if found.total_count is not None:
+        result["total_count"] = found.total_count
+    return result
+
+
 @router.get("/v1/subscriptions/{subscription}", SubscriptionRetrieve, "Retrieve a subscription", "subscription")
 def retrieve(ctx: Ctx, params: SubscriptionRetrieve, subscription: str) -> dict[str, Any]:
     return subscription_payload(ctx, get_subscription(ctx, subscription, param="subscription"))
@@ -60,3 +80,11 @@ def update(ctx: Ctx, params: SubscriptionUpdate, subscription: str) -> dict[str,
 def cancel(ctx: Ctx, params: SubscriptionCancel, subscription: str) -> dict[str, Any]:
     sub = get_subscription(ctx, subscription, param="subscription", for_update=True)
     return subscription_payload(ctx, cancel_subscription(ctx, get_gateway(), sub, params.given()))
+
+
+@router.post(
+    "/v1/subscriptions/{subscription}/resume", SubscriptionResume, "Resume a paused subscription", "subscription",
+)
+def resume(ctx: Ctx, params: SubscriptionResume, subscription: str) -> dict[str, Any]:
+    sub = get_subscription(ctx, subscription, param="subscription", for_update=True)
+    return subscription_payload(ctx, resume_subscription(ctx, get_gateway(), sub, params.given()))

@@ -1,0 +1,144 @@
+"""Creating portal sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select
+
+from billfold.accounts import connected_account_of
+from billfold.billing_portal.configurations import default_configuration
+from billfold.billing_portal.features import check_url
+from billfold.billing_portal.flows import build_flow
+from billfold.billing_portal.tokens import OPEN_WITHIN, new_token
+from billfold.context import Ctx
+from billfold.errors import InvalidRequestError, ResourceMissingError
+from billfold.events import record_event
+from billfold.ids import new_id
+from billfold.models import Customer, PortalConfiguration, PortalSession
+from billfold.objects.billing_portal import session_object
+
+__all__ = ["create_session", "session_url"]
+
+# What an event shows in place of the token (underscores never occur in tokens).
+_REDACTED = "_redacted_"
+
+
+def session_url(base_url: str, token: str) -> str:
+    """Where the customer opens the portal."""
+    return f"{base_url}/p/session/{token}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Configuration:
+    """What a session needs of its configuration (``features`` only when a flow is checked)."""
+
+    id: str
+    default_return_url: str | None
+    features: dict[str, Any] | None
+
+
+# Hot path: statements built once (SQLAlchemy caches their SQL), run on the unit's
+# connection, selecting only the columns a session needs; no ORM entity is loaded.
+_CFG = PortalConfiguration.__table__
+_CFG_COLUMNS = (_CFG.c.id, _CFG.c.active, _CFG.c.default_return_url)
+_CFG_BY_ID = (_CFG.c.account_id == bindparam("account_id"), _CFG.c.id == bindparam("configuration_id"))
+_CFG_DEFAULT = (_CFG.c.account_id == bindparam("account_id"), _CFG.c.is_default)
+_CONFIGURATION = {
+    (given, with_features): select(*_CFG_COLUMNS, *((_CFG.c.features,) if with_features else ())).where(
+        *(_CFG_BY_ID if given else _CFG_DEFAULT)
+    )
+    for given in (True, False)
+    for with_features in (True, False)
+}
+_COLUMNS = [c for c in PortalSession.__table__.c if c.key != "pk"]
+_CUS = Customer.__table__
+_LIVE_CUSTOMER = select(_CUS.c.id).where(
+    _CUS.c.account_id == bindparam("account_id"), _CUS.c.id == bindparam("customer_id"), _CUS.c.deleted_at.is_(None)
+)
+
+
+def _configuration(ctx: Ctx, configuration_id: str | None, *, with_features: bool) -> _Configuration:
+    """The given configuration (404, or 400 when inactive), else the default (made on first use)."""
+    stmt = _CONFIGURATION[(configuration_id is not None, with_features)]
+    params = {"account_id": ctx.account_id, "configuration_id": configuration_id}
+    row = ctx.connection.execute(stmt, params).first()
+    if row is None and configuration_id is None:
+        made = default_configuration(ctx)
+        return _Configuration(made.id, made.default_return_url, made.features)
+    if row is None:
+        raise ResourceMissingError("configuration", str(configuration_id), param="configuration")
+    if not row.active:
+        raise InvalidRequestError(
+            f"The configuration '{row.id}' is not active. Activate it, or use an active configuration.",
+            param="configuration",
+        )
+    return _Configuration(row.id, row.default_return_url, row.features if with_features else None)
+
+
+def _customer_id(ctx: Ctx, customer_id: str) -> str:
+    """The id of a live customer of this account, or 404 naming ``customer``."""
+    found = ctx.connection.execute(_LIVE_CUSTOMER, {"account_id": ctx.account_id, "customer_id": customer_id}).scalar()
+    if found is None:
+        raise ResourceMissingError("customer", customer_id, param="customer")
+    return str(found)
+
+
+def _on_behalf_of(ctx: Ctx, account_id: str | None) -> str | None:
+    if account_id is not None and not connected_account_of(ctx.session, ctx.account_id, account_id):
+        raise InvalidRequestError(f"'{account_id}' is not an account connected to your platform.", param="on_behalf_of")
+    return account_id
+
+
+def _after_expiration(ctx: Ctx, given: dict[str, Any] | None) -> dict[str, Any] | None:
+    if given is None:
+        return None
+    deadline = (given.get("customer_login") or {}).get("expires_at")
+    if deadline is not None and deadline <= ctx.clock.now().timestamp():
+        raise InvalidRequestError(
+            "expires_at must be in the future.", param="after_expiration[customer_login][expires_at]"
+        )
+    return {"customer_login": {"expires_at": deadline}, "type": given["type"]}
+
+
+def create_session(ctx: Ctx, data: dict[str, Any]) -> tuple[PortalSession, str]:
+    """A new portal session and its URL (which holds the only copy of the token)."""
+    if data.get("customer_account") is not None:
+        raise InvalidRequestError(
+            "customer_account (Accounts v2) is not supported by Billfold; pass customer, the ID of a customer.",
+            param="customer_account",
+        )
+    if data.get("customer") is None:
+        raise InvalidRequestError("Missing required param: customer.", code="parameter_missing", param="customer")
+    customer_id = _customer_id(ctx, data["customer"])
+    flow_data = data.get("flow_data")
+    configuration = _configuration(ctx, data.get("configuration"), with_features=flow_data is not None)
+    on_behalf_of = _on_behalf_of(ctx, data.get("on_behalf_of"))
+    return_url = check_url(data.get("return_url"), "return_url") or configuration.default_return_url
+    flow = None
+    if flow_data is not None and configuration.features is not None:
+        flow = build_flow(ctx, configuration.features, customer_id, flow_data, on_behalf_of=on_behalf_of)
+    token, token_hash = new_token()
+    now = ctx.clock.now()
+    row = PortalSession(
+        id=new_id("bps"),
+        account_id=ctx.account_id,
+        created=now,
+        customer_id=customer_id,
+        configuration_id=configuration.id,
+        token_hash=token_hash,
+        expires_at=now + OPEN_WITHIN,
+        locale=data.get("locale"),
+        return_url=return_url,
+        on_behalf_of=on_behalf_of,
+        flow=flow,
+        after_expiration=_after_expiration(ctx, data.get("after_expiration")),
+    )
+    # One Core INSERT: the row is written as is, without the ORM's unit-of-work bookkeeping.
+    ctx.connection.execute(insert(PortalSession), [{c.key: getattr(row, c.key) for c in _COLUMNS}])
+    # The event shows the session without its token: tokens are never stored in the clear.
+    record_event(
+        ctx, "billing_portal.session.created", session_object(row, session_url(ctx.public_base_url, _REDACTED))
+    )
+    return row, session_url(ctx.public_base_url, token)

@@ -1,0 +1,190 @@
+"""The worker: everything time makes due, in batches, each batch one transaction.
+
+A batch claims up to ``batch_size`` due jobs and up to ``batch_size`` due subscriptions
+(found through the ``(status, current_period_end)`` index and a few small queries),
+locks them ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so concurrent workers take disjoint
+sets, runs :func:`~billfold.jobs.due.run_subscription` / :func:`~billfold.jobs.due.run_job`
+on each, and commits once. A crash rolls the whole batch back; the next run finds the same
+work due again, and the unique renewal key makes a renewal that did commit a no-op.
+
+Subscriptions (and jobs) of customers on a test clock are left alone: only advancing
+their clock runs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from billfold.clock import Clock, FrozenClock, to_unix
+from billfold.context import Ctx
+from billfold.db import Database
+from billfold.jobs.due import ENDED, RENEWING, run_job, run_subscription
+from billfold.jobs.notices import TRIAL_NOTICE, TRIAL_WILL_END, UPCOMING, UPCOMING_NOTICE, UPCOMING_STATUSES
+from billfold.jobs.queue import claim_due_jobs, finish_job
+from billfold.models import Job, Subscription
+from billfold.payments import PaymentGateway
+from billfold.subscriptions.renewal import INCOMPLETE_LIFETIME
+
+__all__ = ["Worker", "due_subscriptions", "start_in_background"]
+
+log = logging.getLogger("billfold.worker")
+S = Subscription
+_JOB_BACKOFF = dt.timedelta(minutes=5)
+
+# A fast path for plain renewals (see billfold.jobs.bulk): given the batch's subscriptions,
+# it renews those it can and returns the rest for the general path.
+BulkRenewer = Callable[[Session, dict[str, Ctx], list[Subscription], PaymentGateway], list[Subscription]]
+
+
+def _no_marker(kind: str, instant: object) -> object:
+    return ~exists().where(Job.subject_id == S.id, Job.kind == kind, Job.run_at == instant)
+
+
+def due_subscriptions(now: dt.datetime, limit: int, skip: frozenset[str] = frozenset()) -> list[Select[tuple[int]]]:
+    """The queries (each ``LIMIT limit``, each locking what it returns) for subscriptions with work due."""
+    real_time = [S.test_clock_id.is_(None)]
+    if skip:
+        real_time.append(S.id.not_in(skip))
+    live = S.status.not_in(ENDED)
+    queries = [
+        # Renewals and trial ends: the (status, current_period_end) index, oldest first.
+        select(S.pk).where(S.status.in_(RENEWING), S.current_period_end <= now, *real_time)
+        .order_by(S.current_period_end),
+        select(S.pk).where(S.status == "incomplete", S.created <= now - INCOMPLETE_LIFETIME, *real_time),
+        select(S.pk).where(live, S.cancel_at <= now, S.cancel_at <= S.current_period_end, *real_time),
+        select(S.pk).where(live, S.pause_collection["resumes_at"].as_integer() <= to_unix(now), *real_time),
+        select(S.pk).where(
+            S.status == "trialing", S.trial_end > now, S.trial_end <= now + TRIAL_NOTICE,
+            _no_marker(TRIAL_WILL_END, S.trial_end), *real_time,
+        ),
+        select(S.pk).where(
+            S.status.in_(UPCOMING_STATUSES), S.current_period_end > now, S.current_period_end <= now + UPCOMING_NOTICE,
+            S.collection_method == "charge_automatically", S.cancel_at_period_end.is_(False),
+            _no_marker(UPCOMING, S.current_period_end), *real_time,
+        ),
+    ]
+    return [q.limit(limit).with_for_update(skip_locked=True, of=S) for q in queries]
+
+
+@dataclass
+class Worker:
+    """Runs due work against ``db`` at ``clock``'s time (see the module docstring)."""
+
+    db: Database
+    clock: Clock
+    gateway: PaymentGateway
+    batch_size: int = 500
+    api_version: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    bulk: BulkRenewer | None = None
+    # Subscriptions whose processing raised: left out for the rest of this process's life.
+    skipped: set[str] = field(default_factory=set)
+    _current: str | None = None
+
+    def run_batch(self) -> int:
+        """Claim and run one batch in one transaction; returns how many items it processed."""
+        now = self.clock.now()
+        self._current = None
+        try:
+            with self.db.unit() as unit:
+                return self._batch(unit.session, now)
+        except OperationalError:
+            log.warning("batch rolled back by the database (will retry)", exc_info=True)
+            return 0
+        except Exception:
+            failed = self._current
+            log.exception("batch failed on %s; rolled back, continuing without it", failed)
+            if failed is not None and failed.startswith("job:"):
+                self._defer_job(int(failed.removeprefix("job:")), now)
+            elif failed is not None:
+                self.skipped.add(failed)
+            return 1 if failed is not None else 0
+
+    def run_until_idle(self) -> int:
+        """Run batches until nothing is due; returns the number of items processed."""
+        total = 0
+        while processed := self.run_batch():
+            total += processed
+        return total
+
+    def run_forever(self, interval: float, stop: threading.Event) -> None:
+        """Run batches, sleeping ``interval`` seconds whenever nothing is due, until ``stop`` is set."""
+        while not stop.is_set():
+            if not self.run_batch():
+                stop.wait(interval)
+
+    def _ctx(self, session: Session, contexts: dict[str, Ctx], account_id: str, now: dt.datetime) -> Ctx:
+        ctx = contexts.get(account_id)
+        if ctx is None:
+            ctx = contexts[account_id] = Ctx(
+                session, account_id, FrozenClock(now), api_version=self.api_version,
+                public_base_url=self.public_base_url,
+            )
+        return ctx
+
+    def _batch(self, session: Session, now: dt.datetime) -> int:
+        contexts: dict[str, Ctx] = {}
+        jobs = claim_due_jobs(session, now, self.batch_size)
+        for job in jobs:
+            self._current = f"job:{job.pk}"
+            run_job(self._ctx(session, contexts, job.account_id, now), self.gateway, job)
+            finish_job(job, now)
+        pks: set[int] = set()
+        for query in due_subscriptions(now, self.batch_size, frozenset(self.skipped)):
+            pks.update(session.scalars(query))
+        subs = sorted(session.scalars(select(S).where(S.pk.in_(pks))), key=lambda s: (s.customer_id, s.id))
+        for sub in subs:
+            self._ctx(session, contexts, sub.account_id, now)
+        if self.bulk is not None and subs:
+            subs = self.bulk(session, contexts, subs, self.gateway)
+        for sub in subs:
+            self._current = sub.id
+            run_subscription(contexts[sub.account_id], self.gateway, sub)
+        self._current = None
+        return len(jobs) + len(pks)
+
+    def _defer_job(self, pk: int, now: dt.datetime) -> None:
+        """A job that raised: count the attempt and try it again later."""
+        try:
+            with self.db.unit() as unit:
+                job = unit.session.get(Job, pk)
+                if job is not None:
+                    finish_job(job, now, error="raised; see the worker's log", retry_at=now + _JOB_BACKOFF * (
+                        job.attempts + 1))
+        except Exception:
+            log.exception("could not defer job %s", pk)
+
+
+
+def start_in_background(
+    database_url: str,
+    *,
+    gateway: PaymentGateway,
+    clock: Clock,
+    interval: float = 5.0,
+    batch_size: int = 100,
+    api_version: str | None = None,
+    public_base_url: str = "http://127.0.0.1:8000",
+) -> tuple[threading.Thread, threading.Event]:
+    """Run the worker loop in a daemon thread on its own connection (``billfold demo``,
+    ``serve --with-worker``); set the returned event to stop it."""
+    stop = threading.Event()
+    worker = Worker(Database(database_url), clock, gateway, batch_size, api_version, public_base_url)
+
+    def loop() -> None:
+        try:
+            worker.run_forever(interval, stop)
+        finally:
+            worker.db.close()
+
+    thread = threading.Thread(target=loop, name="billfold-worker", daemon=True)
+    thread.start()
+    return thread, stop

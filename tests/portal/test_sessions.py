@@ -1,0 +1,194 @@
+"""Portal sessions through the stripe SDK, and the life of their tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any, get_args
+
+import pytest
+import stripe
+from sqlalchemy import select
+
+from billfold.api.params.billing_portal import Locale
+from billfold.billing_portal import tokens
+from billfold.models import Event, IdempotencyRecord, PortalSession
+from tests.portal.helpers import portal_shape_problems
+from tests.support import START, Account, LiveServer
+
+MINIMAL: Any = {"invoice_history": {"enabled": True}}
+
+
+def _token(server: LiveServer, session: stripe.billing_portal.Session) -> str:
+    prefix = f"{server.url}/p/session/"
+    assert session.url.startswith(prefix)
+    return session.url.removeprefix(prefix)
+
+
+def test_create_a_session(server: LiveServer, api: Account) -> None:
+    customer = stripe.Customer.create(email="jenny@example.com")
+    session = stripe.billing_portal.Session.create(customer=customer.id, return_url="https://example.com/account")
+    assert session.id.startswith("bps_")
+    assert session.object == "billing_portal.session"
+    assert session.created == int(START.timestamp())
+    assert session.customer == customer.id
+    assert str(session.configuration).startswith("bpc_")
+    assert session.customer_account is None
+    assert session.flow is None
+    assert session.livemode is False
+    assert session.locale is None  # omitted means auto: preferred locales, then the browser's
+    assert session.on_behalf_of is None
+    assert session.after_expiration is None
+    assert session.return_url == "https://example.com/account"
+    assert len(_token(server, session)) == tokens.TOKEN_LENGTH
+    assert portal_shape_problems(session, "billing_portal.Session") == []
+
+
+def test_each_session_has_its_own_token(server: LiveServer, api: Account) -> None:
+    customer = stripe.Customer.create()
+    first = stripe.billing_portal.Session.create(customer=customer.id)
+    second = stripe.billing_portal.Session.create(customer=customer.id)
+    assert _token(server, first) != _token(server, second)
+
+
+def test_return_url_falls_back_to_the_configuration(api: Account) -> None:
+    customer = stripe.Customer.create()
+    plain = stripe.billing_portal.Configuration.create(features=MINIMAL)
+    with_url = stripe.billing_portal.Configuration.create(
+        features=MINIMAL, default_return_url="https://example.com/home"
+    )
+    assert stripe.billing_portal.Session.create(customer=customer.id).return_url is None
+    assert stripe.billing_portal.Session.create(customer=customer.id, configuration=plain.id).return_url is None
+    fallback = stripe.billing_portal.Session.create(customer=customer.id, configuration=with_url.id)
+    assert fallback.return_url == "https://example.com/home"
+    own = stripe.billing_portal.Session.create(
+        customer=customer.id, configuration=with_url.id, return_url="https://example.com/mine"
+    )
+    assert own.return_url == "https://example.com/mine"
+
+
+def test_configuration_is_expandable(api: Account) -> None:
+    customer = stripe.Customer.create()
+    configuration = stripe.billing_portal.Configuration.create(features=MINIMAL, name="Expanded")
+    session = stripe.billing_portal.Session.create(
+        customer=customer.id, configuration=configuration.id, expand=["configuration"]
+    )
+    assert isinstance(session.configuration, stripe.billing_portal.Configuration)
+    assert session.configuration.to_dict() == configuration.to_dict()
+
+
+def test_every_locale(api: Account) -> None:
+    customer = stripe.Customer.create()
+    for locale in get_args(Locale):
+        assert stripe.billing_portal.Session.create(customer=customer.id, locale=locale).locale == locale
+
+
+def test_on_behalf_of_a_connected_account(server: LiveServer, api: Account) -> None:
+    connected = server.new_account("Connected Ltd.", parent_id=api.id)
+    customer = stripe.Customer.create()
+    session = stripe.billing_portal.Session.create(customer=customer.id, on_behalf_of=connected.id)
+    assert session.on_behalf_of == connected.id
+
+
+def test_after_expiration(api: Account) -> None:
+    customer = stripe.Customer.create()
+    deadline = int(START.timestamp()) + 86_400
+    session = stripe.billing_portal.Session.create(
+        customer=customer.id, after_expiration={"type": "customer_login", "customer_login": {"expires_at": deadline}}
+    )
+    assert session.after_expiration is not None
+    assert session.after_expiration.to_dict() == {"customer_login": {"expires_at": deadline}, "type": "customer_login"}
+    open_ended = stripe.billing_portal.Session.create(customer=customer.id, after_expiration={"type": "customer_login"})
+    assert open_ended.after_expiration is not None
+    assert open_ended.after_expiration.to_dict() == {"customer_login": {"expires_at": None}, "type": "customer_login"}
+
+
+def test_the_event_and_the_session_row_never_hold_the_token(server: LiveServer, api: Account) -> None:
+    customer = stripe.Customer.create()
+    session = stripe.billing_portal.Session.create(customer=customer.id)
+    token = _token(server, session)
+    events = stripe.Event.list(type="billing_portal.session.created").data
+    assert len(events) == 1
+    shown = events[0].data.object
+    assert shown.id == session.id
+    assert shown.url == f"{server.url}/p/session/_redacted_"
+    with server.database.unit_of_work() as db:
+        row = db.scalars(select(PortalSession).where(PortalSession.id == session.id)).one()
+        assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert row.expires_at == START + dt.timedelta(minutes=5)
+        assert (row.opened_at, row.last_seen_at, row.cookie_hash) == (None, None, None)
+        assert not any(token in str(e.data) for e in db.scalars(select(Event)))
+        # The one exception (docs/portal-policy.md): the stored response that replays a retried
+        # create, which must give the same usable URL; the token still expires in 5 minutes.
+        replays = [r.response_body.decode() for r in db.scalars(select(IdempotencyRecord))]
+        assert any(session.id in text for text in replays)
+
+
+def test_a_token_opens_once_within_five_minutes(server: LiveServer, api: Account) -> None:
+    customer = stripe.Customer.create()
+    token = _token(server, stripe.billing_portal.Session.create(customer=customer.id))
+    late = _token(server, stripe.billing_portal.Session.create(customer=customer.id))
+    with server.database.unit_of_work() as db:
+        assert tokens.exchange_token(db, "not-a-token", START) is None
+        expired = tokens.find_by_token(db, late)
+        assert expired is not None
+        assert tokens.token_state(expired, START + dt.timedelta(minutes=5)) == "expired"
+        assert tokens.exchange_token(db, late, START + dt.timedelta(minutes=5)) is None
+        opened = tokens.exchange_token(db, token, START + dt.timedelta(minutes=4))
+        assert opened is not None
+        row, cookie = opened
+        assert row.opened_at == row.last_seen_at == START + dt.timedelta(minutes=4)
+        assert row.cookie_hash == tokens.hash_token(cookie)
+        assert tokens.token_state(row, START) == "used"
+        assert tokens.exchange_token(db, token, START + dt.timedelta(minutes=4)) is None
+
+
+def test_a_portal_session_lives_an_hour_from_last_activity(server: LiveServer, api: Account) -> None:
+    customer = stripe.Customer.create()
+    token = _token(server, stripe.billing_portal.Session.create(customer=customer.id))
+    with server.database.unit_of_work() as db:
+        opened = tokens.exchange_token(db, token, START)
+        assert opened is not None
+        row, cookie = opened
+        later = START + dt.timedelta(minutes=59)
+        assert tokens.session_for_cookie(db, cookie, later) is row
+        assert row.last_seen_at == later
+        # Activity moved the hour on: 1h58m after opening it is still alive, 1h after the last request it is not.
+        assert tokens.session_for_cookie(db, cookie, later + dt.timedelta(minutes=59)) is row
+        assert tokens.session_for_cookie(db, cookie, later + dt.timedelta(minutes=59 + 60)) is None
+        assert tokens.session_for_cookie(db, "wrong", START) is None
+        tokens.revoke(db, row, START)
+        assert tokens.session_for_cookie(db, cookie, START) is None
+        assert tokens.token_state(row, START) == "revoked"
+
+
+@pytest.mark.parametrize(
+    ("after_expiration", "at", "recoverable"),
+    [
+        (None, START, False),
+        ({"type": "customer_login"}, START + dt.timedelta(days=400), True),
+        ({"type": "customer_login", "customer_login": {"expires_at": int(START.timestamp()) + 60}}, START, True),
+        (
+            {"type": "customer_login", "customer_login": {"expires_at": int(START.timestamp()) + 60}},
+            START + dt.timedelta(minutes=1),
+            False,
+        ),
+    ],
+)
+def test_expired_urls_offer_the_login_when_asked(
+    server: LiveServer, api: Account, after_expiration: Any, at: dt.datetime, recoverable: bool
+) -> None:
+    customer = stripe.Customer.create()
+    extra: Any = {} if after_expiration is None else {"after_expiration": after_expiration}
+    token = _token(server, stripe.billing_portal.Session.create(customer=customer.id, **extra))
+    with server.database.unit_of_work() as db:
+        row = tokens.find_by_token(db, token)
+        assert row is not None
+        assert tokens.recoverable(row, at) is recoverable
+
+
+def test_idempotent_replay_returns_the_same_url(api: Account) -> None:
+    customer = stripe.Customer.create()
+    first = stripe.billing_portal.Session.create(customer=customer.id, idempotency_key="portal-1")
+    again = stripe.billing_portal.Session.create(customer=customer.id, idempotency_key="portal-1")
+    assert (again.id, again.url) == (first.id, first.url)

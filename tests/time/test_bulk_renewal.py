@@ -1,0 +1,111 @@
+"""The worker's fast path for plain renewals writes exactly what ``advance_subscription`` writes.
+
+Two identical customers each get an identical subscription through the SDK. At the
+period's end one is renewed by the general path (``run_subscription``), the other by the
+fast path (``renew_plain``); every row and every event of both is compared after
+replacing each side's ids (and invoice number, token, charge) by the same placeholders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+import stripe
+from sqlalchemy import select
+
+from billfold.clock import FrozenClock
+from billfold.context import Ctx
+from billfold.jobs.bulk import renew_plain
+from billfold.jobs.due import run_subscription
+from billfold.models import Event, Invoice, InvoiceLine, Job, PaymentAttempt, Subscription, SubscriptionItem
+from billfold.payments import get_gateway
+from tests.support import Account, LiveServer
+from tests.time.helpers import customer_with_card, monthly_price
+
+_SKIP = {"pk", "created", "attempted_at"}
+
+
+def _row(obj: object) -> dict[str, Any]:
+    table = type(obj).__table__  # type: ignore[attr-defined]
+    return {c.key: getattr(obj, c.key) for c in table.columns if c.key not in _SKIP}
+
+
+def _placeholders(session: Any, sub_id: str) -> tuple[dict[str, Any], dict[str, str]]:  # noqa: ANN401 - a Session
+    """Everything the renewal wrote for ``sub_id``, and each of its own ids mapped to a placeholder."""
+    sub = session.scalars(select(Subscription).where(Subscription.id == sub_id)).one()
+    items = list(session.scalars(select(SubscriptionItem).where(SubscriptionItem.subscription_id == sub_id)))
+    invoice = session.scalars(
+        select(Invoice).where(Invoice.subscription_id == sub_id, Invoice.billing_reason == "subscription_cycle"),
+    ).one()
+    lines = list(session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)))
+    attempts = list(session.scalars(select(PaymentAttempt).where(PaymentAttempt.invoice_id == invoice.id)))
+    jobs = list(session.scalars(select(Job).where(Job.subject_id.in_([sub_id, invoice.id]))))
+    events = [
+        {"type": e.type, "data": e.data, "created": e.created}
+        for e in session.scalars(select(Event).order_by(Event.pk))
+        if e.data["object"].get("id") in {sub_id, invoice.id}
+        and e.created >= invoice.created
+    ]
+    names = {sub.id: "SUB", sub.customer_id: "CUS", invoice.id: "INV", invoice.access_token: "TOKEN",
+             str(invoice.number): "NUMBER", str(sub.default_payment_method_id): "PM"}
+    first = session.scalars(
+        select(Invoice.id).where(Invoice.subscription_id == sub_id, Invoice.billing_reason == "subscription_create"),
+    ).one()
+    names[first] = "FIRST"
+    names.update({item.id: f"SI{i}" for i, item in enumerate(items)})
+    names.update({line.id: f"IL{i}" for i, line in enumerate(lines)})
+    for i, attempt in enumerate(attempts):
+        names.update({attempt.id: f"PY{i}", str(attempt.charge_id): f"CH{i}", str(attempt.payment_method_id): "PM"})
+    written = {
+        "subscription": _row(sub), "items": [_row(i) for i in items], "invoice": _row(invoice),
+        "lines": [_row(line) for line in lines], "attempts": [_row(a) for a in attempts],
+        "jobs": [{"kind": j.kind, "key": j.key, "run_at": j.run_at, "payload": j.payload, "done": j.done_at is not None}
+                 for j in jobs],
+        "events": events,
+    }
+    return written, names
+
+
+def _normalized(written: dict[str, Any], names: dict[str, str]) -> str:
+    text = json.dumps(written, default=str, sort_keys=True)
+    for real, placeholder in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(real, placeholder)
+    return text
+
+
+def _customer(card: str) -> tuple[stripe.Customer, str]:
+    customer = customer_with_card(None, card)
+    return customer, str(customer.invoice_settings.default_payment_method)
+
+
+@pytest.mark.parametrize("card", ["pm_card_visa", "pm_card_chargeCustomerFail"])
+def test_fast_path_writes_what_the_general_path_writes(api: Account, server: LiveServer, card: str) -> None:
+    price = monthly_price(2_500, name="Team")
+    subs = []
+    for _ in range(2):
+        customer, _pm = _customer(card)
+        subs.append(stripe.Subscription.create(customer=customer.id, items=[{"price": price.id, "quantity": 3}]))
+    due = dt.datetime.fromtimestamp(subs[0]["items"].data[0].current_period_end, dt.UTC) + dt.timedelta(hours=1)
+    if card != "pm_card_visa":  # a failing card: the first invoice failed too; make both active to renew
+        with server.database.unit_of_work() as session:
+            for sub in subs:
+                session.scalars(select(Subscription).where(Subscription.id == sub.id)).one().status = "active"
+    with server.database.unit_of_work() as session:
+        ctx = Ctx(session, api.id, FrozenClock(due), public_base_url=server.url)
+        general = session.scalars(select(Subscription).where(Subscription.id == subs[0].id)).one()
+        fast = session.scalars(select(Subscription).where(Subscription.id == subs[1].id)).one()
+        assert run_subscription(ctx, get_gateway(), general) == 1
+        assert renew_plain(session, {api.id: ctx}, [fast], get_gateway()) == []
+    with server.database.unit_of_work() as session:
+        one, two = _placeholders(session, subs[0].id), _placeholders(session, subs[1].id)
+    paid = ["invoice.payment_succeeded", "invoice.paid"]
+    failed = ["invoice.payment_failed", "customer.subscription.updated"]  # past_due
+    expected = ["invoice.created", "invoice.finalized", *(paid if card == "pm_card_visa" else failed),
+                "customer.subscription.updated"]
+    assert [e["type"] for e in one[0]["events"]] == expected
+    assert [j["kind"] for j in one[0]["jobs"]] == ([] if card == "pm_card_visa" else ["invoice.retry"])
+    assert _normalized(*one) == _normalized(*two)
+
