@@ -5,7 +5,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 export BILLFOLD_DATABASE_URL ?= sqlite:///var/billfold-demo.db
 
-.PHONY: install dev demo serve test lint bench clean migration
+.PHONY: install dev demo serve test lint bench bench-renewals clean migration
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -43,6 +43,12 @@ lint: $(DEV_STAMP)
 ## make bench: API throughput as ratios of a bare Starlette baseline (wrk if installed; see benchmarks/README.md)
 bench: $(RUN_STAMP)
 	$(PY) benchmarks/api.py
+
+## make bench-renewals: the worker renewing N subscriptions vs one set-based UPDATE, on PostgreSQL
+##   (BILLFOLD_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres; N=100000 by default)
+BENCH_N ?= 100000
+bench-renewals: $(RUN_STAMP)
+	$(PY) benchmarks/renewals.py --n $(BENCH_N)
 
 ## make migration: regenerate the initial migration from the models (until the first release)
 migration: $(DEV_STAMP)

@@ -31,14 +31,14 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from billfold.accounts import create_account  # noqa: E402
 from billfold.catalog import create_price  # noqa: E402 - after the path set-up above
-from billfold.clock import FrozenClock, to_unix  # noqa: E402
+from billfold.clock import FrozenClock, SystemClock, to_unix  # noqa: E402
 from billfold.context import Ctx  # noqa: E402
 from billfold.customers.service import create_customer, update_customer  # noqa: E402
 from billfold.db import Database  # noqa: E402
 from billfold.migrate import migrate  # noqa: E402
 from billfold.payments import attach_payment_method, get_gateway  # noqa: E402
-from billfold.accounts import create_account  # noqa: E402
 
 TARGET_RATIO = 20
 UNIT_AMOUNT = 1_000
@@ -75,8 +75,15 @@ def seed(url: str, n: int, now: dt.datetime) -> str:
     with db.unit_of_work() as session:
         account = create_account(session, clock, business_name="Bench Inc.")
         ctx = Ctx(session, account.id, clock)
-        price = create_price(ctx, {"currency": "usd", "unit_amount": UNIT_AMOUNT, "recurring": {"interval": "month"},
-                                   "product_data": {"name": "Pro"}})
+        price = create_price(
+            ctx,
+            {
+                "currency": "usd",
+                "unit_amount": UNIT_AMOUNT,
+                "recurring": {"interval": "month"},
+                "product_data": {"name": "Pro"},
+            },
+        )
         template = create_customer(ctx, {"email": "template@example.com", "name": "Template"})
         card = attach_payment_method(ctx, get_gateway(), "pm_card_visa", template.id)
         update_customer(ctx, template.id, {"invoice_settings": {"default_payment_method": card.id}})
@@ -150,8 +157,15 @@ def time_floor(url: str, now: dt.datetime) -> float:
 def time_worker(url: str, now: dt.datetime, batch_size: int) -> float:
     """(b): ``billfold worker --once`` renewing everything due, in a subprocess."""
     env = {**os.environ, "BILLFOLD_DATABASE_URL": url}
-    command = [str(ROOT / ".venv" / "bin" / "billfold"), "worker", "--once", "--batch-size", str(batch_size),
-               "--now", str(to_unix(now))]
+    command = [
+        str(ROOT / ".venv" / "bin" / "billfold"),
+        "worker",
+        "--once",
+        "--batch-size",
+        str(batch_size),
+        "--now",
+        str(to_unix(now)),
+    ]
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True)
     return time.perf_counter() - started
@@ -162,15 +176,18 @@ def check(url: str, n: int, now: dt.datetime) -> dict[str, int]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
         counts = {
-            "cycle invoices": conn.scalar(sa.text(
-                "SELECT count(*) FROM invoices WHERE billing_reason = 'subscription_cycle' AND status = 'paid'")),
-            "distinct (subscription, period)": conn.scalar(sa.text(
-                "SELECT count(DISTINCT renewal_key) FROM invoices WHERE renewal_key IS NOT NULL")),
+            "cycle invoices": conn.scalar(
+                sa.text("SELECT count(*) FROM invoices WHERE billing_reason = 'subscription_cycle' AND status = 'paid'")
+            ),
+            "distinct (subscription, period)": conn.scalar(
+                sa.text("SELECT count(DISTINCT renewal_key) FROM invoices WHERE renewal_key IS NOT NULL")
+            ),
             "invoice lines": conn.scalar(sa.text("SELECT count(*) FROM invoice_lines")),
             "payment attempts": conn.scalar(sa.text("SELECT count(*) FROM payment_attempts")),
             "events": conn.scalar(sa.text("SELECT count(*) FROM events")),
-            "still due": conn.scalar(sa.text("SELECT count(*) FROM subscriptions WHERE current_period_end <= :now"),
-                                     {"now": now}),
+            "still due": conn.scalar(
+                sa.text("SELECT count(*) FROM subscriptions WHERE current_period_end <= :now"), {"now": now}
+            ),
         }
     engine.dispose()
     assert counts["cycle invoices"] == n, counts  # noqa: S101 - a benchmark that billed wrongly must fail
@@ -183,7 +200,7 @@ def run(url: str, n: int, batch_size: int, *, keep: bool) -> tuple[float, float]
     name = f"billfold_bench_renewals_{n}_{os.getpid()}"
     target = create_database(url, name)
     try:
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)  # noqa: DTZ005 - the benchmark's own wall clock
+        now = SystemClock().now()
         started = time.perf_counter()
         seed(target, n, now)
         print(f"\nN = {n:,}: seeded in {time.perf_counter() - started:.1f} s (set-based INSERTs)")
@@ -191,8 +208,10 @@ def run(url: str, n: int, batch_size: int, *, keep: bool) -> tuple[float, float]
         worker = time_worker(target, now, batch_size)
         counts = check(target, n, now)
         print(f"  (a) one set-based UPDATE of the periods: {floor:8.3f} s")
-        print(f"  (b) billfold worker --once:              {worker:8.3f} s  "
-              f"({worker / n * 1e6:,.0f} µs and {counts['events'] / n:.1f} events per renewal)")
+        print(
+            f"  (b) billfold worker --once:              {worker:8.3f} s  "
+            f"({worker / n * 1e6:,.0f} µs and {counts['events'] / n:.1f} events per renewal)"
+        )
         verdict = "meets" if worker / floor <= TARGET_RATIO else "misses"
         print(f"  (b)/(a) = {worker / floor:,.1f}x  ({verdict} the target of ≤ {TARGET_RATIO}x)")
         print("  " + ", ".join(f"{key}: {value:,}" for key, value in counts.items()))
@@ -207,9 +226,11 @@ def run(url: str, n: int, batch_size: int, *, keep: bool) -> tuple[float, float]
 def main() -> None:
     """Parse arguments and run each size."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BILLFOLD_BENCH_DATABASE_URL"),
-                        help="A PostgreSQL URL whose server may create and drop databases "
-                             "(default: $BILLFOLD_BENCH_DATABASE_URL)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BILLFOLD_BENCH_DATABASE_URL"),
+        help="A PostgreSQL URL whose server may create and drop databases (default: $BILLFOLD_BENCH_DATABASE_URL)",
+    )
     parser.add_argument("--n", type=int, action="append", help="Subscriptions due (repeat to compare; default 100000)")
     parser.add_argument("--batch-size", type=int, default=500, help="The worker's batch size (default 500)")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch databases")
@@ -220,8 +241,10 @@ def main() -> None:
     results = [(n, *run(args.database_url, n, args.batch_size, keep=args.keep)) for n in sizes]
     if len(results) > 1:
         (n0, _, w0), (n1, _, w1) = results[0], results[-1]
-        print(f"\nGrowth from {n0:,} to {n1:,} ({n1 / n0:.1f}x the work): the worker took {w1 / w0:.2f}x as long "
-              f"({'about linear' if 0.7 <= (w1 / w0) / (n1 / n0) <= 1.3 else 'not linear'}).")
+        print(
+            f"\nGrowth from {n0:,} to {n1:,} ({n1 / n0:.1f}x the work): the worker took {w1 / w0:.2f}x as long "
+            f"({'about linear' if 0.7 <= (w1 / w0) / (n1 / n0) <= 1.3 else 'not linear'})."
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ def _type_ok(node: dict[str, Any], value: Any) -> bool:
     if node.get("expandable") and isinstance(value, (str, dict)):
         return True
     if node.get("format") == "decimal":
-        return isinstance(value, str)  # Stripe sends decimals as strings
+        # Stripe sends decimals as strings; the SDK's to_dict() turns them into Decimal.
+        return isinstance(value, (str, Decimal))
     if "|" in kind:
         return any(_type_ok({**node, "type": k}, value) for k in kind.split("|"))
     if kind in _SCALARS:

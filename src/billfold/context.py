@@ -33,7 +33,7 @@ class Ctx:
         "request_id",
     )
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaces was (callers rely on it)
         self,
         session: Session | Unit,
         account_id: str,

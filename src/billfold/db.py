@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -71,7 +71,7 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN" if conn.info.get("readonly") else "BEGIN IMMEDIATE")
 
 
-def driver_error(conn: Connection, exc: Exception, statement: str) -> DBAPIError:
+def driver_error(conn: Connection, exc: Exception, statement: str) -> StatementError:
     """A DBAPI error raised outside SQLAlchemy, wrapped as SQLAlchemy would have (``OperationalError`` …)."""
     return DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect)
 
@@ -92,8 +92,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:  # noqa: ANN401 - create_eng
 
 
 class Unit:
-    """One unit of work: its connection (already in the unit's transaction) and an ORM session
-    made on first use, so a read that needs only the connection never pays for a ``Session``.
+    """One unit of work: its connection (already in the unit's transaction) and its ORM session.
+
+    The session is made on first use, so a read that needs only the connection never pays
+    for a ``Session``.
     """
 
     __slots__ = ("_conn", "_session")
@@ -245,12 +247,10 @@ class Database:
         return conn
 
     def unit(self, *, readonly: bool = False) -> _UnitOfWork:
-        """One transaction on the process's connection, committed at the end or rolled back::
+        """One transaction on the process's connection, committed at the end or rolled back.
 
-            with db.unit(readonly=True) as unit:
-                ...  # unit.connection, unit.session
-
-        ``readonly`` units (``GET``) begin ``DEFERRED`` on SQLite; the others ``IMMEDIATE``.
+        ``with db.unit() as unit:`` gives ``unit.connection`` and (made on first use)
+        ``unit.session``. ``readonly`` units (``GET``) begin ``DEFERRED`` on SQLite; the others ``IMMEDIATE``.
         A failed COMMIT drops the connection (the next unit opens a new one).
         """
         return _UnitOfWork(self, readonly)

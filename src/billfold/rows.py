@@ -23,13 +23,13 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Select, Table, select, type_coerce
+from sqlalchemy import ColumnElement, Connection, FromClause, Select, select, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import JSON, Boolean, NullType, TypeEngine
 
 from billfold.db import UTCDateTime, driver_error
 
-__all__ = ["FastSelect", "TableRows"]
+__all__ = ["FastQuery", "FastSelect", "TableRows"]
 
 _UTC = dt.UTC
 _fromisoformat = dt.datetime.fromisoformat
@@ -92,7 +92,7 @@ class TableRows:
     cost is what makes them slow.
     """
 
-    def __init__(self, table: Table, name: str) -> None:
+    def __init__(self, table: FromClause, name: str) -> None:
         self.table = table
         columns = list(table.c)
         self.row_type: type[tuple[Any, ...]] = namedtuple(name, [column.key for column in columns])  # type: ignore[misc]  # noqa: PYI024
@@ -120,16 +120,16 @@ class _Plan(NamedTuple):
     positional: tuple[str, ...] | None  # bind names in order (qmark), or None (named)
 
 
-class FastSelect:
-    """A ``SELECT`` of a table's whole rows by fixed criteria, run on the driver.
+class FastQuery:
+    """A statement compiled once per dialect and run on the driver; rows are the driver's tuples.
 
     Only named ``bindparam`` s: their values go to the driver as they are, so bind plain
-    strings and numbers. Always filter on the account, as every query does.
+    strings and numbers, and select only values the driver returns as the code wants them
+    (ids, integers, a truth value). Always filter on the account, as every query does.
     """
 
-    def __init__(self, rows: TableRows, *where: ColumnElement[bool]) -> None:
-        self._rows = rows
-        self._stmt = select(*rows.table.c).where(*where)
+    def __init__(self, stmt: Select[Any]) -> None:
+        self._stmt = stmt
         self._plans: dict[str, _Plan] = {}
 
     def _plan(self, dialect: Dialect) -> _Plan:
@@ -140,7 +140,8 @@ class FastSelect:
             plan = self._plans[dialect.name] = _Plan(str(compiled), positional)
         return plan
 
-    def _run(self, conn: Connection, params: Mapping[str, Any]) -> list[Any]:
+    def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[Any]:
+        """Every row, as the driver returns it."""
         plan = self._plan(conn.dialect)
         args: Any = params if plan.positional is None else tuple([params[name] for name in plan.positional])
         dispatch = conn.engine.dispatch
@@ -151,18 +152,33 @@ class FastSelect:
         except conn.dialect.loaded_dbapi.Error as exc:
             raise driver_error(conn, exc, plan.sql) from exc
 
+    def scalar(self, conn: Connection, params: Mapping[str, Any]) -> Any:  # noqa: ANN401 - a driver value
+        """The first column of the first row, or None."""
+        rows = self.rows(conn, params)
+        return rows[0][0] if rows else None
+
+
+class FastSelect(FastQuery):
+    """A ``SELECT`` of a table's whole rows by fixed criteria, run on the driver.
+
+    As :class:`FastQuery`, but rows come back as the table's :class:`TableRows` rows.
+    """
+
+    def __init__(self, rows: TableRows, *where: ColumnElement[bool]) -> None:
+        super().__init__(select(*rows.table.c).where(*where))
+        self._table_rows = rows
+
     def one_or_none(self, conn: Connection, params: Mapping[str, Any]) -> Any:  # noqa: ANN401 - the row type
         """The single matching row, or None."""
-        rows = self._run(conn, params)
-        if not rows:
+        found = self.rows(conn, params)
+        if not found:
             return None
-        if len(rows) > 1:
+        if len(found) > 1:
             msg = "FastSelect.one_or_none found several rows"
             raise LookupError(msg)
-        return self._rows.maker(conn.dialect)(rows[0])
+        return self._table_rows.maker(conn.dialect)(found[0])
 
     def all(self, conn: Connection, params: Mapping[str, Any]) -> list[Any]:
         """Every matching row, in the statement's order."""
-        rows = self._run(conn, params)
-        make = self._rows.maker(conn.dialect)
-        return [make(values) for values in rows]
+        make = self._table_rows.maker(conn.dialect)
+        return [make(values) for values in self.rows(conn, params)]

@@ -19,6 +19,6 @@ def monthly_price(unit_amount: int, currency: str = "usd", name: str = "Pro", **
     return stripe.Price.create(
         unit_amount=unit_amount,
         currency=currency,
-        recurring={"interval": "month", **recurring},
+        recurring={"interval": "month", **recurring},  # type: ignore[typeddict-item] # any recurring[...] field
         product_data={"name": name},
     )

@@ -71,7 +71,9 @@ def test_price_data_and_unit_amount_decimal(api: Account) -> None:
     made = stripe.Price.retrieve(price_id)
     assert (made.active, made.type, made.product) == (False, "one_time", product.id)
     # Decimal unit amounts round half up once, on the total.
-    decimal = stripe.InvoiceItem.create(customer=customer.id, currency="usd", unit_amount_decimal=Decimal("12.5"), quantity=3)
+    decimal = stripe.InvoiceItem.create(
+        customer=customer.id, currency="usd", unit_amount_decimal=Decimal("12.5"), quantity=3
+    )
     assert (decimal.amount, decimal.quantity) == (38, 3)
 
 

@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 from itertools import count
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billfold.catalog.pricing import amount_for_quantity
@@ -20,6 +20,8 @@ from billfold.subscriptions.lines import ItemTerms, proration_lines
 from billfold.subscriptions.periods import period_containing, period_start
 
 UTC = dt.UTC
+# No per-example deadline: these run beside live servers, where a slow example is load, not a bug.
+relaxed = settings(deadline=None)
 _ids = count()
 # A two-decimal, a zero-decimal and a three-decimal currency.
 CURRENCIES = st.sampled_from(["usd", "jpy", "kwd"])
@@ -78,6 +80,7 @@ def prorate_change(old: ItemTerms | None, new: ItemTerms | None, span: tuple[dt.
     return [line.amount for line in lines]
 
 
+@relaxed
 @given(st.data(), CURRENCIES, QUANTITIES, QUANTITIES, periods())
 def test_a_change_and_its_reverse_net_to_zero(
     data: st.DataObject,
@@ -93,6 +96,7 @@ def test_a_change_and_its_reverse_net_to_zero(
     assert sorted(up) == sorted(-x for x in down)  # in fact exactly: the same magnitudes, mirrored
 
 
+@relaxed
 @given(st.data(), CURRENCIES, QUANTITIES, periods())
 def test_proration_never_exceeds_the_full_period(
     data: st.DataObject,
@@ -106,6 +110,7 @@ def test_proration_never_exceeds_the_full_period(
         assert abs(amount) <= full
 
 
+@relaxed
 @given(st.data(), CURRENCIES, QUANTITIES, periods(), st.integers(0, 10**9))
 def test_credit_and_debit_are_bounded_and_shrink_with_remaining_time(
     data: st.DataObject,
@@ -131,6 +136,7 @@ def test_credit_and_debit_are_bounded_and_shrink_with_remaining_time(
         assert (sum(credit), sum(debit)) == (-full_old, full_new)
 
 
+@relaxed
 @given(st.integers(1900, 2200), st.sampled_from([29, 30, 31]), st.integers(0, 23), st.integers(1, 30))
 def test_month_end_anchors_step_through_february(year: int, day: int, hour: int, months: int) -> None:
     anchor = dt.datetime(year, 1, day, hour, tzinfo=UTC)
@@ -145,6 +151,7 @@ def test_month_end_anchors_step_through_february(year: int, day: int, hour: int,
         previous = start
 
 
+@relaxed
 @given(st.integers(2000, 2100).filter(calendar.isleap), st.integers(1, 28), st.integers(1, 100).map(lambda k: k * 29))
 def test_proration_over_a_leap_february(year: int, days_left: int, daily: int) -> None:
     # A Jan 31 anchor: the second period is Feb 29 .. Mar 31 (31 days), the first Jan 31 .. Feb 29 (29 days).
@@ -198,6 +205,7 @@ COUPONS = st.lists(
 )
 
 
+@relaxed
 @given(LINES, COUPONS)
 def test_discount_allocation(lines: list[LineAmount], coupons: list[Coupon]) -> None:
     discounts = [AppliedDiscount(f"di_{i}", c) for i, c in enumerate(coupons)]

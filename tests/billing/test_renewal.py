@@ -120,4 +120,4 @@ def test_incomplete_expires_after_23_hours(api: Account, server: LiveServer) -> 
     run_due(server, api, sub.id)
     expired = stripe.Subscription.retrieve(sub.id)
     assert expired.status == "incomplete_expired"
-    assert stripe.Invoice.retrieve(expired.latest_invoice).status == "void"
+    assert stripe.Invoice.retrieve(str(expired.latest_invoice)).status == "void"

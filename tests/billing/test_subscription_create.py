@@ -17,7 +17,7 @@ def test_create_charges_the_first_period(api: Account) -> None:
     item = sub["items"].data[0]
     assert item.quantity == 2
     assert item.current_period_end > item.current_period_start
-    invoice = stripe.Invoice.retrieve(sub.latest_invoice)
+    invoice = stripe.Invoice.retrieve(str(sub.latest_invoice))
     assert invoice.status == "paid"
     assert invoice.billing_reason == "subscription_create"
     assert invoice.total == 4_000
@@ -31,7 +31,7 @@ def test_declined_first_payment_leaves_incomplete(api: Account) -> None:
     price = monthly_price(1_000)
     sub = stripe.Subscription.create(customer=customer.id, items=[{"price": price.id}])
     assert sub.status == "incomplete"
-    invoice = stripe.Invoice.retrieve(sub.latest_invoice)
+    invoice = stripe.Invoice.retrieve(str(sub.latest_invoice))
     assert invoice.status == "open"
     assert invoice.attempt_count == 1
 
@@ -52,7 +52,9 @@ def test_trial_creates_zero_invoice(api: Account) -> None:
     price = monthly_price(1_000)
     sub = stripe.Subscription.create(customer=customer.id, items=[{"price": price.id}], trial_period_days=14)
     assert sub.status == "trialing"
+    assert sub.trial_end is not None
+    assert sub.trial_start is not None
     assert sub.trial_end - sub.trial_start == 14 * 86_400
-    invoice = stripe.Invoice.retrieve(sub.latest_invoice)
+    invoice = stripe.Invoice.retrieve(str(sub.latest_invoice))
     assert invoice.total == 0
     assert invoice.status == "paid"

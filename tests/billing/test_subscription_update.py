@@ -42,7 +42,7 @@ def test_always_invoice_bills_the_difference_now(api: Account, server: LiveServe
     updated = stripe.Subscription.modify(
         sub.id, items=[{"id": item.id, "price": pro.id}], proration_behavior="always_invoice",
     )
-    invoice = stripe.Invoice.retrieve(updated.latest_invoice)
+    invoice = stripe.Invoice.retrieve(str(updated.latest_invoice))
     assert invoice.billing_reason == "subscription_update"
     assert invoice.total == 4_200 - 2_100
     assert invoice.status == "paid"
@@ -70,9 +70,24 @@ def test_cancel_now_with_proration_and_final_invoice(api: Account, server: LiveS
         sub.id, prorate=True, invoice_now=True, cancellation_details={"feedback": "too_expensive"},
     )
     assert canceled.status == "canceled"
-    assert canceled.cancellation_details.feedback == "too_expensive"
-    assert canceled.cancellation_details.reason == "cancellation_requested"
-    final = stripe.Invoice.retrieve(canceled.latest_invoice)
+    details = canceled.to_dict()["cancellation_details"]
+    assert (details["feedback"], details["reason"]) == ("too_expensive", "cancellation_requested")
+    final = stripe.Invoice.retrieve(str(canceled.latest_invoice))
     assert final.total == -3_100 * 21 // 31
     # A negative invoice becomes customer credit.
     assert stripe.Customer.retrieve(customer.id).balance == -2_100
+
+
+def test_discount_given_with_the_change_applies_to_its_invoice(api: Account, server: LiveServer) -> None:
+    basic, pro = monthly_price(3_100, name="Basic"), monthly_price(6_200, name="Pro")
+    _customer, sub = _subscribe(basic)
+    coupon = stripe.Coupon.create(percent_off=50, duration="forever")
+    server.clock.advance(dt.timedelta(days=10))
+    item = sub["items"].data[0]
+    updated = stripe.Subscription.modify(
+        sub.id, items=[{"id": item.id, "price": pro.id}], proration_behavior="always_invoice",
+        discounts=[{"coupon": coupon.id}],
+    )
+    invoice = stripe.Invoice.retrieve(updated.latest_invoice)
+    # Credit -2_100 and charge 4_200 are each halved by the coupon: -1_050 + 2_100.
+    assert invoice.total == 1_050

@@ -16,7 +16,7 @@ import pytest
 import stripe
 
 from tests.billing.helpers import customer_with_card, monthly_price
-from tests.schedules.helpers import Schedule, advance, event_types, invoice_totals, latest_invoice, renew, unix
+from tests.schedules.helpers import Schedule, advance, at, event_types, invoice_totals, latest_invoice, renew, unix
 from tests.support import Account, LiveServer
 
 PERIOD_END = unix("2026-02-15T12:00:00")
@@ -112,3 +112,16 @@ def test_a_managed_subscription_refuses_cancellation_changes(api: Account, serve
         assert schedule.id in str(err.value.user_message)
     # Other changes are allowed; the next phase transition overrides them.
     stripe.Subscription.modify(sub.id, metadata={"note": "direct"})
+
+
+def test_direct_item_changes_last_until_the_next_phase(api: Account, server: LiveServer) -> None:
+    pro, basic = monthly_price(3_000, name="Pro"), monthly_price(1_000, name="Basic")
+    sub = stripe.Subscription.create(customer=customer_with_card().id, items=[{"price": pro.id}])
+    _downgrade(sub, basic)
+    item = sub["items"].data[0]
+    stripe.Subscription.modify(sub.id, items=[{"id": item.id, "quantity": 3}], proration_behavior="none")
+    server.clock.set(at("2026-02-15T12:00:00"))
+    renew(server, api, sub.id)
+    renewed = stripe.Subscription.retrieve(sub.id)
+    assert [(i.price.id, i.quantity) for i in renewed["items"].data] == [(basic.id, 1)]
+    assert invoice_totals(sub.id) == [3_000, 1_000]

@@ -12,7 +12,9 @@ import datetime as dt
 from typing import Any
 
 import stripe
+from sqlalchemy import select
 
+from billfold.models import Subscription
 from tests.billing.helpers import customer_with_card, monthly_price
 from tests.schedules.helpers import Schedule, advance, at, event_types, invoice_totals, renew, unix
 from tests.support import Account, LiveServer
@@ -151,3 +153,16 @@ def test_canceling_the_subscription_cancels_its_schedule(api: Account, server: L
     after = Schedule.retrieve(schedule.id)
     assert (after.status, after.canceled_at) == ("canceled", unix("2026-01-15T12:00:00"))
     assert event_types(schedule.id)[-1] == "subscription_schedule.canceled"
+
+
+def test_a_subscription_ended_by_dunning_aborts_its_schedule(api: Account, server: LiveServer) -> None:
+    schedule = _two_phases("release")
+    with server.database.unit_of_work() as session:  # what dunning's final action does to the subscription
+        sub = session.scalars(select(Subscription).where(Subscription.id == schedule.subscription)).one()
+        sub.status, sub.ended_at = "canceled", at("2026-01-20T00:00:00")
+        sub.cancellation_details = {"reason": "payment_failed"}
+    server.clock.set(at("2026-01-21T00:00:00"))
+    assert advance(server, api, schedule.id) == 1
+    after = Schedule.retrieve(schedule.id)
+    assert (after.status, after.canceled_at) == ("canceled", unix("2026-01-20T00:00:00"))
+    assert event_types(schedule.id)[-1] == "subscription_schedule.aborted"

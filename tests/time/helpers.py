@@ -16,6 +16,7 @@ __all__ = [
     "advance",
     "at",
     "customer_with_card",
+    "default_payment_method",
     "event_types",
     "invoice_totals",
     "item_period",
@@ -27,7 +28,7 @@ __all__ = [
 
 def at(text: str) -> dt.datetime:
     """An aware UTC instant from ``2024-01-31T10:00:00Z``."""
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return dt.datetime.fromisoformat(text)
 
 
 def ts(text: str) -> int:
@@ -58,8 +59,9 @@ def advance(clock: stripe.test_helpers.TestClock, to: str, timeout: float = 10) 
     return moved
 
 
-def customer_with_card(clock: stripe.test_helpers.TestClock | None, card: str = "pm_card_visa",
-                       **fields: Any) -> stripe.Customer:
+def customer_with_card(
+    clock: stripe.test_helpers.TestClock | None, card: str = "pm_card_visa", **fields: Any
+) -> stripe.Customer:
     """A customer on ``clock`` whose default payment method is a fresh copy of Stripe's test ``card``."""
     if clock is not None:
         fields["test_clock"] = clock.id
@@ -70,10 +72,21 @@ def customer_with_card(clock: stripe.test_helpers.TestClock | None, card: str = 
 
 def monthly_price(unit_amount: int, currency: str = "usd", name: str = "Pro", **recurring: Any) -> stripe.Price:
     """A monthly (or ``recurring``-given) price on a new product."""
-    return stripe.Price.create(
-        unit_amount=unit_amount, currency=currency, recurring={"interval": "month", **recurring},
+    create: Any = stripe.Price.create  # ``recurring`` is a TypedDict; tests pass any of its keys
+    price: stripe.Price = create(
+        unit_amount=unit_amount,
+        currency=currency,
+        recurring={"interval": "month", **recurring},
         product_data={"name": name},
     )
+    return price
+
+
+def default_payment_method(customer: stripe.Customer) -> str:
+    """The customer's default payment method for invoices."""
+    settings = customer.invoice_settings
+    assert settings is not None
+    return str(settings.default_payment_method)
 
 
 def item_period(sub: stripe.Subscription) -> tuple[str, str]:
@@ -97,6 +110,7 @@ def event_types(about: str | None = None, *, prefix: str = "") -> list[str]:
     """Event types oldest first, optionally only those whose object has id ``about``."""
     events = list(reversed(stripe.Event.list(limit=100).data))
     return [
-        e.type for e in events
-        if e.type.startswith(prefix) and (about is None or e.data.object.get("id") == about)
+        e.type
+        for e in events
+        if e.type.startswith(prefix) and (about is None or e.data.object.to_dict().get("id") == about)
     ]

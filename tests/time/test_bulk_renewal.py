@@ -23,7 +23,7 @@ from billfold.jobs.due import run_subscription
 from billfold.models import Event, Invoice, InvoiceLine, Job, PaymentAttempt, Subscription, SubscriptionItem
 from billfold.payments import get_gateway
 from tests.support import Account, LiveServer
-from tests.time.helpers import customer_with_card, monthly_price
+from tests.time.helpers import customer_with_card, default_payment_method, monthly_price
 
 _SKIP = {"pk", "created", "attempted_at"}
 
@@ -33,7 +33,7 @@ def _row(obj: object) -> dict[str, Any]:
     return {c.key: getattr(obj, c.key) for c in table.columns if c.key not in _SKIP}
 
 
-def _placeholders(session: Any, sub_id: str) -> tuple[dict[str, Any], dict[str, str]]:  # noqa: ANN401 - a Session
+def _placeholders(session: Any, sub_id: str) -> tuple[dict[str, Any], dict[str, str]]:
     """Everything the renewal wrote for ``sub_id``, and each of its own ids mapped to a placeholder."""
     sub = session.scalars(select(Subscription).where(Subscription.id == sub_id)).one()
     items = list(session.scalars(select(SubscriptionItem).where(SubscriptionItem.subscription_id == sub_id)))
@@ -46,11 +46,16 @@ def _placeholders(session: Any, sub_id: str) -> tuple[dict[str, Any], dict[str, 
     events = [
         {"type": e.type, "data": e.data, "created": e.created}
         for e in session.scalars(select(Event).order_by(Event.pk))
-        if e.data["object"].get("id") in {sub_id, invoice.id}
-        and e.created >= invoice.created
+        if e.data["object"].get("id") in {sub_id, invoice.id} and e.created >= invoice.created
     ]
-    names = {sub.id: "SUB", sub.customer_id: "CUS", invoice.id: "INV", invoice.access_token: "TOKEN",
-             str(invoice.number): "NUMBER", str(sub.default_payment_method_id): "PM"}
+    names = {
+        sub.id: "SUB",
+        sub.customer_id: "CUS",
+        invoice.id: "INV",
+        invoice.access_token: "TOKEN",
+        str(invoice.number): "NUMBER",
+        str(sub.default_payment_method_id): "PM",
+    }
     first = session.scalars(
         select(Invoice.id).where(Invoice.subscription_id == sub_id, Invoice.billing_reason == "subscription_create"),
     ).one()
@@ -60,10 +65,15 @@ def _placeholders(session: Any, sub_id: str) -> tuple[dict[str, Any], dict[str, 
     for i, attempt in enumerate(attempts):
         names.update({attempt.id: f"PY{i}", str(attempt.charge_id): f"CH{i}", str(attempt.payment_method_id): "PM"})
     written = {
-        "subscription": _row(sub), "items": [_row(i) for i in items], "invoice": _row(invoice),
-        "lines": [_row(line) for line in lines], "attempts": [_row(a) for a in attempts],
-        "jobs": [{"kind": j.kind, "key": j.key, "run_at": j.run_at, "payload": j.payload, "done": j.done_at is not None}
-                 for j in jobs],
+        "subscription": _row(sub),
+        "items": [_row(i) for i in items],
+        "invoice": _row(invoice),
+        "lines": [_row(line) for line in lines],
+        "attempts": [_row(a) for a in attempts],
+        "jobs": [
+            {"kind": j.kind, "key": j.key, "run_at": j.run_at, "payload": j.payload, "done": j.done_at is not None}
+            for j in jobs
+        ],
         "events": events,
     }
     return written, names
@@ -78,7 +88,7 @@ def _normalized(written: dict[str, Any], names: dict[str, str]) -> str:
 
 def _customer(card: str) -> tuple[stripe.Customer, str]:
     customer = customer_with_card(None, card)
-    return customer, str(customer.invoice_settings.default_payment_method)
+    return customer, default_payment_method(customer)
 
 
 @pytest.mark.parametrize("card", ["pm_card_visa", "pm_card_chargeCustomerFail"])
@@ -103,9 +113,12 @@ def test_fast_path_writes_what_the_general_path_writes(api: Account, server: Liv
         one, two = _placeholders(session, subs[0].id), _placeholders(session, subs[1].id)
     paid = ["invoice.payment_succeeded", "invoice.paid"]
     failed = ["invoice.payment_failed", "customer.subscription.updated"]  # past_due
-    expected = ["invoice.created", "invoice.finalized", *(paid if card == "pm_card_visa" else failed),
-                "customer.subscription.updated"]
+    expected = [
+        "invoice.created",
+        "invoice.finalized",
+        *(paid if card == "pm_card_visa" else failed),
+        "customer.subscription.updated",
+    ]
     assert [e["type"] for e in one[0]["events"]] == expected
     assert [j["kind"] for j in one[0]["jobs"]] == ([] if card == "pm_card_visa" else ["invoice.retry"])
     assert _normalized(*one) == _normalized(*two)
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, Route
 from starlette.types import Receive, Scope, Send
 
@@ -83,16 +82,23 @@ class ApiRoutes(BaseRoute):
         raise NoMatchFound(name, path_params)
 
 
-def _dispatch(state: ApiState, by_method: dict[str, Endpoint], name: str) -> Any:  # noqa: ANN401
-    # HEAD is served like GET (Starlette routes HEAD wherever GET is; uvicorn drops the body).
-    if "GET" in by_method:
-        by_method = {**by_method, "HEAD": by_method["GET"]}
+class _Operations:
+    """The ASGI app behind one API path: picks the operation by method and runs the pipeline.
 
-    async def endpoint(request: Request) -> Response:
-        return await handle(state, request, by_method[request.scope["method"]])
+    An ASGI app, not a request function, so that Starlette does not wrap it in
+    ``request_response`` (a second exception-handling layer around every call and every
+    ``send``): the pipeline already answers every error itself.
+    """
 
-    endpoint.__name__ = name
-    return endpoint
+    def __init__(self, state: ApiState, by_method: dict[str, Endpoint]) -> None:
+        self._state = state
+        # HEAD is served like GET (Starlette routes HEAD wherever GET is; uvicorn drops the body).
+        self._by_method = {**by_method, "HEAD": by_method["GET"]} if "GET" in by_method else by_method
+        self.__name__ = next(iter(by_method.values())).handler.__name__
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await handle(self._state, Request(scope, receive), self._by_method[scope["method"]])
+        await response(scope, receive, send)
 
 
 def api_routes(state: ApiState) -> list[BaseRoute]:
@@ -100,8 +106,5 @@ def api_routes(state: ApiState) -> list[BaseRoute]:
     by_path: dict[str, dict[str, Endpoint]] = {}
     for ep in endpoints():
         by_path.setdefault(ep.path, {})[ep.method] = ep
-    routes = [
-        Route(path, _dispatch(state, methods, next(iter(methods.values())).handler.__name__), methods=list(methods))
-        for path, methods in by_path.items()
-    ]
+    routes = [Route(path, _Operations(state, methods), methods=list(methods)) for path, methods in by_path.items()]
     return [ApiRoutes(routes)]

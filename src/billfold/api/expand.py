@@ -41,6 +41,13 @@ def _container(node: dict[str, Any], dotted: list[str]) -> tuple[dict[str, Any],
     return node, dotted[-1]
 
 
+def _expand_each(ctx: Ctx, child: Any, parts: list[str], path: str, depth: int) -> None:  # noqa: ANN401
+    """Go on into an expanded object, or into each object of an expanded list (``discounts``)."""
+    for element in child if isinstance(child, list) else [child]:
+        if isinstance(element, dict):
+            _expand(ctx, element, parts, path, depth)
+
+
 def _expand(ctx: Ctx, node: dict[str, Any], parts: list[str], path: str, depth: int) -> None:  # noqa: C901
     if node.get("object") in {"list", "search_result"}:
         if parts[0] != "data":
@@ -64,11 +71,8 @@ def _expand(ctx: Ctx, node: dict[str, Any], parts: list[str], path: str, depth: 
         ids = isinstance(value, list) and any(isinstance(v, str) for v in value)  # e.g. ``discounts``
         if value is None or isinstance(value, str) or leaf not in holder or ids:
             holder[leaf] = loader(ctx, value, node)
-        child = holder[leaf]
         if n < len(parts):
-            for element in child if isinstance(child, list) else [child]:
-                if isinstance(element, dict):
-                    _expand(ctx, element, parts[n:], path, depth + 1)
+            _expand_each(ctx, holder[leaf], parts[n:], path, depth + 1)
         return
     child = node.get(parts[0])
     if isinstance(child, dict) and "object" in child and len(parts) > 1:

@@ -86,8 +86,10 @@ _REPLAYED = (b"idempotent-replayed", b"true")
 
 
 class _ApiResponse(Response):
-    """A JSON response whose raw headers are built directly (Starlette's ``init_headers`` is
-    generic: it lower-cases, encodes and scans a mapping on every response).
+    """A JSON response with its raw headers built directly.
+
+    Starlette's ``init_headers`` is generic: it lower-cases, encodes and scans a mapping on
+    every response.
     """
 
     media_type = "application/json"
@@ -175,7 +177,7 @@ async def _read(request: Request, headers: _Headers, method: str) -> dict[str, A
         raise InvalidRequestError("The request body is not valid UTF-8.") from None
 
 
-def _run(  # noqa: PLR0913 - the request's parts, read once by the caller
+def _run(  # noqa: PLR0917 - the request's parts, read once by the caller
     state: ApiState,
     request: Request,
     headers: _Headers,

@@ -139,19 +139,29 @@ def renewable(features: Mapping[str, Any], sub: PortalSubscription, now: dt.date
     )
 
 
+def _first_refusal(rules: Sequence[tuple[bool, str]]) -> Denied | None:
+    """The reason of the first rule that fails, in order."""
+    return next((Denied(reason) for failed, reason in rules if failed), None)
+
+
+def _pause_refusal(pause: Mapping[str, Any], sub: PortalSubscription, now: dt.datetime) -> Denied | None:
+    name = f"The subscription '{sub.id}'"
+    return _first_refusal([
+        (not pause["enabled"], "Pausing is not enabled in this portal configuration."),
+        (sub.collection_paused or sub.status == "paused", f"{name} is already paused."),
+        (sub.status != "active", f"{name} is {sub.status}; only active subscriptions can be paused."),
+        (_cancel_scheduled(sub), f"{name} is set to cancel and cannot be paused."),
+        (now >= sub.current_period_end, f"{name} is waiting for its renewal and cannot be paused now."),
+        (sub.schedule is not None, f"{name} is managed by a subscription schedule."),
+    ])  # fmt: skip
+
+
 def pause_option(features: Mapping[str, Any], sub: PortalSubscription, now: dt.datetime) -> PauseOption | Denied:
     """Whether and for how long ``sub`` may be paused."""
     pause = features["subscription_pause"]
-    if not pause["enabled"]:
-        return Denied("Pausing is not enabled in this portal configuration.")
-    if sub.collection_paused or sub.status == "paused":
-        return Denied(f"The subscription '{sub.id}' is already paused.")
-    if sub.status != "active":
-        return Denied(f"The subscription '{sub.id}' is {sub.status}; only active subscriptions can be paused.")
-    if _cancel_scheduled(sub) or now >= sub.current_period_end:
-        return Denied(f"The subscription '{sub.id}' is set to cancel and cannot be paused.")
-    if sub.schedule is not None:
-        return Denied(f"The subscription '{sub.id}' is managed by a subscription schedule.")
+    refusal = _pause_refusal(pause, sub, now)
+    if refusal is not None:
+        return refusal
     duration = pause["duration"]
     return PauseOption(
         indefinite=duration["type"] == "indefinite",
@@ -168,17 +178,14 @@ def resumable(features: Mapping[str, Any], sub: PortalSubscription) -> bool:
 
 
 def _update_refusal(update: Mapping[str, Any], sub: PortalSubscription) -> Denied | None:
-    if not update["enabled"]:
-        return Denied("Subscription updates are not enabled in this portal configuration.")
-    if sub.status not in UPDATABLE:
-        return Denied(f"The subscription '{sub.id}' is {sub.status} and cannot be updated in the portal.")
-    if sub.schedule is not None:
-        return Denied(f"The subscription '{sub.id}' is managed by a subscription schedule.")
-    if _cancel_scheduled(sub):
-        return Denied(f"The subscription '{sub.id}' is set to cancel; renew it before changing it.")
-    if sub.collection_paused:
-        return Denied(f"The subscription '{sub.id}' is paused; resume it before changing it.")
-    return None
+    name = f"The subscription '{sub.id}'"
+    return _first_refusal([
+        (not update["enabled"], "Subscription updates are not enabled in this portal configuration."),
+        (sub.status not in UPDATABLE, f"{name} is {sub.status} and cannot be updated in the portal."),
+        (sub.schedule is not None, f"{name} is managed by a subscription schedule."),
+        (_cancel_scheduled(sub), f"{name} is set to cancel; renew it before changing it."),
+        (sub.collection_paused, f"{name} is paused; resume it before changing it."),
+    ])  # fmt: skip
 
 
 def _quantity_range(

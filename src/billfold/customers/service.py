@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from billfold.context import Ctx
 from billfold.customers.queries import get_customer
@@ -16,6 +16,7 @@ from billfold.ids import new_id
 from billfold.metadata import merge_metadata
 from billfold.models import Customer
 from billfold.objects.customer import ADDRESS_FIELDS, customer_object
+from billfold.rows import FastQuery
 from billfold.test_clocks.clock import on_test_clock
 
 __all__ = ["create_customer", "delete_customer", "update_customer"]
@@ -130,13 +131,17 @@ def _shipping(given: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"address": _address(given["address"]), "name": given["name"], "phone": given.get("phone")}
 
 
-def _prefix_taken(ctx: Ctx, prefix: str) -> bool:
-    # Deleted customers keep their prefix: their invoices still carry it.
-    return bool(
-        ctx.session.scalar(
-            select(exists().where(Customer.account_id == ctx.account_id, Customer.invoice_prefix == prefix)),
-        ),
+# Deleted customers keep their prefix: their invoices still carry it. Compiled once and run
+# on the driver (billfold.rows): every create runs it.
+_PREFIX_TAKEN = FastQuery(
+    select(
+        exists().where(Customer.account_id == bindparam("account_id"), Customer.invoice_prefix == bindparam("prefix"))
     )
+)
+
+
+def _prefix_taken(ctx: Ctx, prefix: str) -> bool:
+    return bool(_PREFIX_TAKEN.scalar(ctx.connection, {"account_id": ctx.account_id, "prefix": prefix}))
 
 
 def _free_prefix(ctx: Ctx, prefix: str) -> str:

@@ -32,5 +32,12 @@ def search_invoices(ctx: Ctx, query: str, *, limit: int, page: str | None, total
     condition = parse_search(query, FIELDS)
     scope = select(Invoice).where(Invoice.account_id == ctx.account_id)
     return search(
-        ctx, Invoice, scope, condition, limit=limit, page=page, total_count=total_count, page_prefix="in_search",
+        ctx,
+        Invoice,
+        scope,
+        condition,
+        limit=limit,
+        page=page,
+        total_count=total_count,
+        page_prefix="in_search",
     )

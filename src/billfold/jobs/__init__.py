@@ -1,5 +1,7 @@
-"""Work that time makes due: renewals and the rest of a subscription's timeline, dunning
-retries, notices; the jobs table they use; and the worker that runs them in batches.
+"""Work that time makes due, and the worker that runs it.
+
+Renewals and the rest of a subscription's timeline, dunning retries, notices; the jobs
+table they use; and the worker that runs them in batches.
 
 Advancing a test clock runs the same functions (:func:`run_subscription`, :func:`run_job`)
 with the clock's time; there is no second code path.

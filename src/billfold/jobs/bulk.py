@@ -18,7 +18,6 @@ charge finishes through the general payment code
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, cast
@@ -34,153 +33,24 @@ from billfold.events import diff, record_event
 from billfold.ids import new_id, random_token
 from billfold.invoices.builder import DraftLine
 from billfold.invoices.payment import record_declined_card
+from billfold.jobs.renewal_batch import Batch, Items, load_batch, looks_plain, plain_terms
 from billfold.models import (
-    Account,
     Customer,
-    Discount,
     Event,
     Invoice,
-    InvoiceItem,
     InvoiceLine,
     PaymentAttempt,
     PaymentMethod,
-    Price,
-    Product,
     Subscription,
-    SubscriptionItem,
-    TaxId,
 )
 from billfold.objects.invoice import LINES_PAGE, invoice_object
 from billfold.objects.subscription import subscription_object
-from billfold.payments import PaymentGateway, decline_for, invoice_attempt_key, is_test_payment_method
+from billfold.payments import PaymentGateway, decline_for, invoice_attempt_key
 from billfold.subscriptions.lines import period_lines
-from billfold.subscriptions.periods import step
 from billfold.subscriptions.queries import subscription_payload
 from billfold.subscriptions.renewal import renewal_key
 
 __all__ = ["renew_plain"]
-
-Items = list[tuple[SubscriptionItem, Price]]
-
-
-@dataclass(slots=True)
-class _Batch:
-    """What the batch's subscriptions need, loaded with one query per kind of row."""
-
-    items: dict[str, Items]
-    names: dict[str, str]
-    customers: dict[str, Customer]
-    tax_ids: dict[str, list[dict[str, str]]]
-    methods: dict[str, PaymentMethod]
-    accounts: dict[str, tuple[str | None, str | None]]
-    busy: set[str]  # subscriptions or customers with discounts or pending items
-    billed: set[str]  # renewal keys that already have their invoice
-
-
-def _looks_plain(sub: Subscription, now: dt.datetime) -> bool:
-    return (
-        sub.status == "active"
-        and sub.collection_method == "charge_automatically"
-        and sub.schedule_id is None
-        and sub.test_clock_id is None
-        and sub.cancel_at is None
-        and not sub.cancel_at_period_end
-        and not sub.pause_collection
-        and sub.current_period_end <= now
-    )
-
-
-def _load(session: Session, subs: list[Subscription]) -> _Batch:
-    sub_ids = [s.id for s in subs]
-    customer_ids = sorted({s.customer_id for s in subs})
-    items: dict[str, Items] = defaultdict(list)
-    for item, price in session.execute(
-        select(SubscriptionItem, Price)
-        .join(Price, (Price.id == SubscriptionItem.price_id) & (Price.account_id == SubscriptionItem.account_id))
-        .where(SubscriptionItem.subscription_id.in_(sub_ids), SubscriptionItem.deleted_at.is_(None))
-        .order_by(SubscriptionItem.pk),
-    ):
-        items[item.subscription_id].append((item, price))
-    product_ids = {price.product_id for pairs in items.values() for _, price in pairs}
-    names = dict(session.execute(select(Product.id, Product.name).where(Product.id.in_(product_ids))).all())
-    # Locked in id order, as the general path locks each customer when it numbers an invoice.
-    customers = {
-        c.id: c
-        for c in session.scalars(
-            select(Customer).where(Customer.id.in_(customer_ids)).order_by(Customer.id).with_for_update(),
-        )
-    }
-    tax_ids: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for customer_id, kind, value in session.execute(
-        select(TaxId.customer_id, TaxId.type, TaxId.value).where(TaxId.customer_id.in_(customer_ids)).order_by(TaxId.pk),
-    ):
-        tax_ids[customer_id].append({"type": kind, "value": value})
-    wanted = {s.default_payment_method_id for s in subs} | {
-        (c.invoice_settings or {}).get("default_payment_method") for c in customers.values()
-    }
-    methods = {
-        pm.id: pm
-        for pm in session.scalars(select(PaymentMethod).where(PaymentMethod.id.in_([w for w in wanted if w])))
-    }
-    busy = set(
-        session.scalars(
-            select(Discount.subscription_id).where(Discount.subscription_id.in_(sub_ids), Discount.deleted_at.is_(None)),
-        ),
-    )
-    busy |= set(
-        session.scalars(
-            select(Discount.customer_id).where(Discount.customer_id.in_(customer_ids), Discount.deleted_at.is_(None)),
-        ),
-    )
-    busy |= set(
-        session.scalars(
-            select(InvoiceItem.customer_id).where(
-                InvoiceItem.customer_id.in_(customer_ids), InvoiceItem.invoice_id.is_(None),
-                InvoiceItem.deleted_at.is_(None),
-            ),
-        ),
-    )
-    keys = [renewal_key(s, s.current_period_end) for s in subs]
-    billed = set(session.scalars(select(Invoice.renewal_key).where(Invoice.renewal_key.in_(keys))))
-    accounts = {
-        account_id: (name, country)
-        for account_id, name, country in session.execute(
-            select(Account.id, Account.business_name, Account.country).where(
-                Account.id.in_({s.account_id for s in subs}),
-            ),
-        )
-    }
-    return _Batch(dict(items), names, customers, dict(tax_ids), methods, accounts, busy, billed)
-
-
-def _method(batch: _Batch, sub: Subscription, customer: Customer) -> PaymentMethod | None:
-    """The card the general path would charge (subscription's default, else the customer's), if valid."""
-    pm_id = sub.default_payment_method_id or (customer.invoice_settings or {}).get("default_payment_method")
-    if not pm_id or is_test_payment_method(pm_id):
-        return None
-    pm = batch.methods.get(pm_id)
-    if pm is None or pm.account_id != sub.account_id or pm.customer_id != customer.id:
-        return None
-    return pm
-
-
-def _plain(batch: _Batch, sub: Subscription, now: dt.datetime) -> tuple[Items, dt.datetime, PaymentMethod] | None:
-    """The items, the new period's end and the card, if ``sub`` renews plainly now."""
-    items = batch.items.get(sub.id)
-    customer = batch.customers.get(sub.customer_id)
-    if not items or customer is None or customer.balance != 0:
-        return None
-    if sub.id in batch.busy or sub.customer_id in batch.busy:
-        return None
-    if renewal_key(sub, sub.current_period_end) in batch.billed:
-        return None
-    price = items[0][1]
-    new_end = step(sub.current_period_end, sub.billing_cycle_anchor, price.recurring_interval or "month",
-                   price.recurring_interval_count or 1)
-    method = _method(batch, sub, customer)
-    if new_end <= now or method is None:
-        return None
-    return items, new_end, method
 
 
 @dataclass(slots=True)
@@ -198,47 +68,99 @@ def _event(ctx: Ctx, rows: _Rows, event_type: str, obj: dict[str, Any], previous
     data: dict[str, Any] = {"object": obj}
     if previous is not None:
         data["previous_attributes"] = previous
-    rows.events.append({
-        "id": new_id("evt"), "account_id": ctx.account_id, "created": ctx.clock.now(), "type": event_type,
-        "data": data, "api_version": ctx.api_version, "request_id": ctx.request_id,
-        "idempotency_key": ctx.idempotency_key, "pending_webhooks": 0,
-    })
+    rows.events.append(
+        {
+            "id": new_id("evt"),
+            "account_id": ctx.account_id,
+            "created": ctx.clock.now(),
+            "type": event_type,
+            "data": data,
+            "api_version": ctx.api_version,
+            "request_id": ctx.request_id,
+            "idempotency_key": ctx.idempotency_key,
+            "pending_webhooks": 0,
+        }
+    )
 
 
 def _line(invoice: SimpleNamespace, line: DraftLine, position: int) -> SimpleNamespace:
     """The row ``write_lines`` writes for ``line`` (no discounts on a plain renewal)."""
     return SimpleNamespace(
-        id=new_id("il"), account_id=invoice.account_id, created=invoice.created, invoice_id=invoice.id,
-        position=position, invoice_item_id=line.invoice_item_id, subscription_id=line.subscription_id,
-        subscription_item_id=line.subscription_item_id, price_id=line.price_id, product_id=line.product_id,
-        description=line.description, amount=line.amount, currency=line.currency, quantity=line.quantity,
-        unit_amount_decimal=line.unit_amount_decimal, period_start=line.period_start, period_end=line.period_end,
-        proration=line.proration, discountable=line.discountable, discount_amounts=[], metadata_=line.metadata,
+        id=new_id("il"),
+        account_id=invoice.account_id,
+        created=invoice.created,
+        invoice_id=invoice.id,
+        position=position,
+        invoice_item_id=line.invoice_item_id,
+        subscription_id=line.subscription_id,
+        subscription_item_id=line.subscription_item_id,
+        price_id=line.price_id,
+        product_id=line.product_id,
+        description=line.description,
+        amount=line.amount,
+        currency=line.currency,
+        quantity=line.quantity,
+        unit_amount_decimal=line.unit_amount_decimal,
+        period_start=line.period_start,
+        period_end=line.period_end,
+        proration=line.proration,
+        discountable=line.discountable,
+        discount_amounts=[],
+        metadata_=line.metadata,
     )
 
 
-def _draft(ctx: Ctx, sub: Subscription, customer: Customer, lines: list[DraftLine],
-           period: tuple[dt.datetime, dt.datetime]) -> SimpleNamespace:
+def _draft(
+    ctx: Ctx, sub: Subscription, customer: Customer, lines: list[DraftLine], period: tuple[dt.datetime, dt.datetime]
+) -> SimpleNamespace:
     """The cycle invoice as ``create_invoice`` leaves it: a draft, every column as after its INSERT."""
     total = sum(line.amount for line in lines)
     return SimpleNamespace(
-        id=new_id("in"), account_id=ctx.account_id, created=ctx.clock.now(), customer_id=customer.id,
-        subscription_id=sub.id, status="draft", number=None, currency=sub.currency,
-        billing_reason="subscription_cycle", collection_method=sub.collection_method, description=None,
-        footer=(customer.invoice_settings or {}).get("footer"), due_date=None, period_start=period[0],
-        period_end=period[1], subtotal=total, total_discount_amounts=[], total=total,
-        starting_balance=0, ending_balance=None, amount_due=max(total, 0), amount_paid=0,
-        amount_remaining=max(total, 0), attempt_count=0, attempted=False, auto_advance=True,
-        next_payment_attempt=None, default_payment_method_id=None, finalized_at=None, paid_at=None, voided_at=None,
-        marked_uncollectible_at=None, customer_snapshot={}, last_finalization_error=None, last_payment_error=None,
-        access_token=random_token(40), renewal_key=renewal_key(sub, period[1]), metadata_={},
+        id=new_id("in"),
+        account_id=ctx.account_id,
+        created=ctx.clock.now(),
+        customer_id=customer.id,
+        subscription_id=sub.id,
+        status="draft",
+        number=None,
+        currency=sub.currency,
+        billing_reason="subscription_cycle",
+        collection_method=sub.collection_method,
+        description=None,
+        footer=(customer.invoice_settings or {}).get("footer"),
+        due_date=None,
+        period_start=period[0],
+        period_end=period[1],
+        subtotal=total,
+        total_discount_amounts=[],
+        total=total,
+        starting_balance=0,
+        ending_balance=None,
+        amount_due=max(total, 0),
+        amount_paid=0,
+        amount_remaining=max(total, 0),
+        attempt_count=0,
+        attempted=False,
+        auto_advance=True,
+        next_payment_attempt=None,
+        default_payment_method_id=None,
+        finalized_at=None,
+        paid_at=None,
+        voided_at=None,
+        marked_uncollectible_at=None,
+        customer_snapshot={},
+        last_finalization_error=None,
+        last_payment_error=None,
+        access_token=random_token(40),
+        renewal_key=renewal_key(sub, period[1]),
+        metadata_={},
     )
 
 
 class _Renewal:
     """One plain renewal being built: its rows and the payloads its events carry."""
 
-    def __init__(self, ctx: Ctx, batch: _Batch, sub: Subscription, items: Items) -> None:
+    def __init__(self, ctx: Ctx, batch: Batch, sub: Subscription, items: Items) -> None:
         self.ctx, self.batch, self.sub, self.items = ctx, batch, sub, items
         self.lines: list[SimpleNamespace] = []
         self.before: dict[str, Any] = {}  # the subscription before the renewal
@@ -247,8 +169,13 @@ class _Renewal:
         name, country = self.batch.accounts.get(self.ctx.account_id, (None, None))
         lines = cast("list[InvoiceLine]", self.lines[:LINES_PAGE])
         return invoice_object(
-            cast("Invoice", invoice), lines, base_url=self.ctx.public_base_url, account_name=name,
-            account_country=country, discount_ids=[], has_more_lines=len(self.lines) > LINES_PAGE,
+            cast("Invoice", invoice),
+            lines,
+            base_url=self.ctx.public_base_url,
+            account_name=name,
+            account_country=country,
+            discount_ids=[],
+            has_more_lines=len(self.lines) > LINES_PAGE,
         )
 
     def subscription_payload(self) -> dict[str, Any]:
@@ -261,8 +188,12 @@ def _finalize(renewal: _Renewal, rows: _Rows, invoice: SimpleNamespace, customer
     invoice.number = f"{customer.invoice_prefix}-{customer.next_invoice_sequence:04d}"
     customer.next_invoice_sequence += 1
     invoice.customer_snapshot = {
-        "address": customer.address, "email": customer.email, "name": customer.name, "phone": customer.phone,
-        "shipping": customer.shipping, "tax_exempt": customer.tax_exempt,
+        "address": customer.address,
+        "email": customer.email,
+        "name": customer.name,
+        "phone": customer.phone,
+        "shipping": customer.shipping,
+        "tax_exempt": customer.tax_exempt,
         "tax_ids": renewal.batch.tax_ids.get(customer.id, []),
     }
     invoice.starting_balance, invoice.ending_balance = 0, 0
@@ -273,20 +204,33 @@ def _finalize(renewal: _Renewal, rows: _Rows, invoice: SimpleNamespace, customer
 
 def _charge(ctx: Ctx, invoice: SimpleNamespace, method: PaymentMethod, gateway: PaymentGateway) -> dict[str, Any]:
     """Charge attempt 1, as ``charge_invoice_attempt`` records it."""
-    result = gateway.charge(payment_method=method, amount=invoice.amount_remaining, currency=invoice.currency,
-                            idempotency_key=invoice_attempt_key(invoice.id, 1))
+    result = gateway.charge(
+        payment_method=method,
+        amount=invoice.amount_remaining,
+        currency=invoice.currency,
+        idempotency_key=invoice_attempt_key(invoice.id, 1),
+    )
     now = ctx.clock.now()
     return {
-        "id": new_id("py"), "account_id": ctx.account_id, "created": now, "invoice_id": invoice.id,
-        "attempt_number": 1, "payment_method_id": method.id, "amount": invoice.amount_remaining,
-        "currency": invoice.currency, "status": "succeeded" if result.succeeded else "failed",
-        "decline_code": result.decline_code, "failure_message": result.message, "charge_id": result.charge_id,
+        "id": new_id("py"),
+        "account_id": ctx.account_id,
+        "created": now,
+        "invoice_id": invoice.id,
+        "attempt_number": 1,
+        "payment_method_id": method.id,
+        "amount": invoice.amount_remaining,
+        "currency": invoice.currency,
+        "status": "succeeded" if result.succeeded else "failed",
+        "decline_code": result.decline_code,
+        "failure_message": result.message,
+        "charge_id": result.charge_id,
         "attempted_at": now,
     }
 
 
-def _renew(renewal: _Renewal, rows: _Rows, new_end: dt.datetime, method: PaymentMethod,
-           gateway: PaymentGateway) -> dict[str, Any]:
+def _renew(
+    renewal: _Renewal, rows: _Rows, new_end: dt.datetime, method: PaymentMethod, gateway: PaymentGateway
+) -> dict[str, Any]:
     """Everything ``renew_once`` does to a plain subscription, up to the charge; returns the attempt."""
     ctx, sub = renewal.ctx, renewal.sub
     customer = renewal.batch.customers[sub.customer_id]
@@ -323,8 +267,9 @@ def _declined(renewal: _Renewal, invoice: Invoice, attempt: dict[str, Any]) -> N
     """A declined charge: the general payment code takes over (its events, past_due, dunning)."""
     ctx = renewal.ctx
     decline = decline_for(attempt["decline_code"] or "generic_decline")
-    error = CardError(attempt["failure_message"] or decline.message, code=decline.code,
-                      decline_code=decline.decline_code)
+    error = CardError(
+        attempt["failure_message"] or decline.message, code=decline.code, decline_code=decline.decline_code
+    )
     record_declined_card(ctx, invoice, attempt["payment_method_id"], error)
     after = subscription_payload(ctx, renewal.sub)
     record_event(ctx, "customer.subscription.updated", after, diff(renewal.before, after))
@@ -332,7 +277,7 @@ def _declined(renewal: _Renewal, invoice: Invoice, attempt: dict[str, Any]) -> N
 
 def _events_insert(session: Session) -> Insert:
     """``INSERT INTO events`` taking ``data`` already serialised (orjson: the payloads are most of the bytes)."""
-    table = Event.__table__
+    table = cast("sa.Table", Event.__table__)
     data: ColumnElement[Any] = bindparam("data", type_=Text)
     if session.get_bind().dialect.name == "postgresql":
         data = sa.cast(data, table.c.data.type)
@@ -344,27 +289,28 @@ def _write(session: Session, rows: _Rows) -> None:
     """Plain INSERTs, one ``executemany`` per table (nothing is read back)."""
     for model, values in ((Invoice, rows.invoices), (InvoiceLine, rows.lines), (PaymentAttempt, rows.attempts)):
         if values:
-            session.execute(insert(model.__table__), values)
+            session.execute(insert(cast("sa.Table", model.__table__)), values)
     if rows.events:
         events = [{**event, "data": orjson.dumps(event["data"]).decode()} for event in rows.events]
         session.execute(_events_insert(session), events)
 
 
-def renew_plain(session: Session, contexts: dict[str, Ctx], subs: list[Subscription],
-                gateway: PaymentGateway) -> list[Subscription]:
+def renew_plain(
+    session: Session, contexts: dict[str, Ctx], subs: list[Subscription], gateway: PaymentGateway
+) -> list[Subscription]:
     """Renew the plain subscriptions among ``subs`` (see the module docstring); returns the others."""
     if not subs:
         return subs
     now = contexts[subs[0].account_id].clock.now()
-    candidates = [s for s in subs if _looks_plain(s, now)]
+    candidates = [s for s in subs if looks_plain(s, now)]
     if not candidates:
         return subs
-    batch = _load(session, candidates)
-    rest = [s for s in subs if not _looks_plain(s, now)]
+    batch = load_batch(session, candidates)
+    rest = [s for s in subs if not looks_plain(s, now)]
     rows = _Rows()
     declined: list[tuple[_Renewal, dict[str, Any]]] = []
     for sub in candidates:
-        plain = _plain(batch, sub, now)
+        plain = plain_terms(batch, sub, now)
         if plain is None:
             rest.append(sub)
             continue
@@ -376,8 +322,10 @@ def renew_plain(session: Session, contexts: dict[str, Ctx], subs: list[Subscript
     session.flush()
     _write(session, rows)
     if declined:
-        invoices = {i.id: i for i in session.scalars(
-            select(Invoice).where(Invoice.id.in_([a["invoice_id"] for _, a in declined])))}
+        invoices = {
+            i.id: i
+            for i in session.scalars(select(Invoice).where(Invoice.id.in_([a["invoice_id"] for _, a in declined])))
+        }
         for renewal, attempt in declined:
             _declined(renewal, invoices[attempt["invoice_id"]], attempt)
     return sorted(rest, key=lambda s: (s.customer_id, s.id))

@@ -1,5 +1,4 @@
-"""What is due for one subscription, and doing it: the single code path of the worker and
-of test clocks.
+"""What is due for one subscription, and doing it: the one code path of worker and test clocks.
 
 :func:`run_subscription` does everything due at ``ctx.clock.now()``: notices
 (trial_will_end, invoice.upcoming), a collection pause reaching ``resumes_at``, then
@@ -80,4 +79,3 @@ def run_job(ctx: Ctx, gateway: PaymentGateway, job: Job) -> None:
 
     if job.kind == RETRY:
         retry_invoice(ctx, gateway, job)
-

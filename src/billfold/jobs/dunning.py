@@ -32,8 +32,14 @@ from billfold.payments import PaymentGateway, get_gateway
 from billfold.subscriptions.queries import subscription_payload
 from billfold.subscriptions.status import set_status
 
-__all__ = ["RETRY", "DunningSettings", "dunning_settings", "pay_after_new_payment_method", "retry_invoice",
-           "start_dunning"]
+__all__ = [
+    "RETRY",
+    "DunningSettings",
+    "dunning_settings",
+    "pay_after_new_payment_method",
+    "retry_invoice",
+    "start_dunning",
+]
 
 RETRY = "invoice.retry"
 DEFAULT_RETRY_DAYS = (1, 3, 7)
@@ -66,7 +72,9 @@ def _subscription(ctx: Ctx, invoice: Invoice) -> Subscription | None:
     if invoice.subscription_id is None:
         return None
     return ctx.session.scalars(
-        select(Subscription).where(Subscription.account_id == ctx.account_id, Subscription.id == invoice.subscription_id),
+        select(Subscription).where(
+            Subscription.account_id == ctx.account_id, Subscription.id == invoice.subscription_id
+        ),
     ).one_or_none()
 
 
@@ -92,8 +100,13 @@ def _schedule(ctx: Ctx, invoice: Invoice, sub: Subscription, retry: int, first_f
     at = max(first_failed_at + dt.timedelta(days=settings.retry_days[retry - 1]), ctx.clock.now())
     invoice.next_payment_attempt = at
     enqueue(
-        ctx, kind=RETRY, key=f"{RETRY}:{invoice.id}:{retry}", subject_id=invoice.id, run_at=at,
-        payload={"retry": retry, "first_failed_at": to_unix(first_failed_at)}, test_clock_id=sub.test_clock_id,
+        ctx,
+        kind=RETRY,
+        key=f"{RETRY}:{invoice.id}:{retry}",
+        subject_id=invoice.id,
+        run_at=at,
+        payload={"retry": retry, "first_failed_at": to_unix(first_failed_at)},
+        test_clock_id=sub.test_clock_id,
     )
     ctx.session.flush()
 
@@ -124,16 +137,23 @@ def _give_up(ctx: Ctx, invoice: Invoice, sub: Subscription, action: str) -> None
     now = ctx.clock.now()
     sub.status = "canceled"
     sub.canceled_at = sub.ended_at = now
-    sub.cancellation_details = {"comment": None, "feedback": None, **(sub.cancellation_details or {}),
-                                "reason": "payment_failed"}
+    sub.cancellation_details = {
+        "comment": None,
+        "feedback": None,
+        **(sub.cancellation_details or {}),
+        "reason": "payment_failed",
+    }
     ctx.session.flush()
     after = subscription_payload(ctx, sub)
     record_event(ctx, "customer.subscription.deleted", after, diff(before, after))
 
 
 def pay_after_new_payment_method(ctx: Ctx, *, customer_id: str, subscription_id: str | None = None) -> None:
-    """Try the open invoices a new default payment method now pays: those of past-due or unpaid
-    subscriptions (of the customer, without their own default; or of ``subscription_id``)."""
+    """Try the open invoices a new default payment method now pays.
+
+    Those of past-due or unpaid subscriptions: the customer's that have no default of
+    their own, or those of ``subscription_id``.
+    """
     stmt = (
         select(Invoice, Customer.test_clock_id)
         .join(Subscription, Subscription.id == Invoice.subscription_id)

@@ -1,5 +1,7 @@
-"""Notices sent ahead of time: ``customer.subscription.trial_will_end`` three days before a
-trial ends, and ``invoice.upcoming`` three days before a renewal invoice is made.
+"""Notices sent ahead of time.
+
+``customer.subscription.trial_will_end`` goes out three days before a trial ends, and
+``invoice.upcoming`` three days before a renewal invoice is made.
 
 Each notice is sent once per instant it announces (the trial's end, the period's end):
 a done job records it, so the worker and a test clock never send it twice.
@@ -20,7 +22,13 @@ from billfold.models import Job, Subscription
 from billfold.subscriptions.queries import subscription_payload
 
 __all__ = [
-    "TRIAL_NOTICE", "TRIAL_WILL_END", "UPCOMING", "UPCOMING_NOTICE", "UPCOMING_STATUSES", "Notice", "send_due_notices",
+    "TRIAL_NOTICE",
+    "TRIAL_WILL_END",
+    "UPCOMING",
+    "UPCOMING_NOTICE",
+    "UPCOMING_STATUSES",
+    "Notice",
+    "send_due_notices",
     "unsent_notices",
 ]
 
@@ -91,8 +99,12 @@ def send_due_notices(ctx: Ctx, sub: Subscription) -> int:
     for notice in unsent_notices(ctx, sub):
         if not notice.at <= now < notice.about:
             continue
-        if not mark_notice_sent(ctx, kind=notice.kind, subject_id=sub.id, at=notice.about,
-                                test_clock_id=sub.test_clock_id) or not notice.eligible:
+        if (
+            not mark_notice_sent(
+                ctx, kind=notice.kind, subject_id=sub.id, at=notice.about, test_clock_id=sub.test_clock_id
+            )
+            or not notice.eligible
+        ):
             continue
         if notice.kind == TRIAL_WILL_END:
             record_event(ctx, TRIAL_WILL_END, subscription_payload(ctx, sub))

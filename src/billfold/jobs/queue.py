@@ -22,11 +22,11 @@ __all__ = ["claim_due_jobs", "enqueue", "finish_job", "has_job", "mark_notice_se
 
 def _insert(session: Session) -> Insert:
     dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert(Job) if dialect == "postgresql" else sqlite.insert(Job))
-    return stmt.on_conflict_do_nothing(index_elements=["key"])  # type: ignore[no-any-return]
+    stmt = postgresql.insert(Job) if dialect == "postgresql" else sqlite.insert(Job)
+    return stmt.on_conflict_do_nothing(index_elements=["key"])
 
 
-def enqueue(  # noqa: PLR0913 - a job is made of all of these
+def enqueue(
     ctx: Ctx,
     *,
     kind: str,
@@ -40,9 +40,16 @@ def enqueue(  # noqa: PLR0913 - a job is made of all of these
     """Add a job (or, with ``done``, the record that something happened); False if ``key`` exists."""
     now = ctx.clock.now()
     values = {
-        "key": key, "kind": kind, "account_id": ctx.account_id, "subject_id": subject_id,
-        "test_clock_id": test_clock_id, "run_at": run_at, "payload": payload or {}, "attempts": 0,
-        "created": now, "done_at": now if done else None,
+        "key": key,
+        "kind": kind,
+        "account_id": ctx.account_id,
+        "subject_id": subject_id,
+        "test_clock_id": test_clock_id,
+        "run_at": run_at,
+        "payload": payload or {},
+        "attempts": 0,
+        "created": now,
+        "done_at": now if done else None,
     }
     ctx.session.flush()
     result = ctx.session.execute(_insert(ctx.session).values(**values))
@@ -52,8 +59,13 @@ def enqueue(  # noqa: PLR0913 - a job is made of all of these
 def mark_notice_sent(ctx: Ctx, *, kind: str, subject_id: str, at: dt.datetime, test_clock_id: str | None) -> bool:
     """Record that notice ``kind`` about ``subject_id`` (for the instant ``at``) went out; False if it had."""
     return enqueue(
-        ctx, kind=kind, key=f"{kind}:{subject_id}:{int(at.timestamp())}", subject_id=subject_id, run_at=at,
-        test_clock_id=test_clock_id, done=True,
+        ctx,
+        kind=kind,
+        key=f"{kind}:{subject_id}:{int(at.timestamp())}",
+        subject_id=subject_id,
+        run_at=at,
+        test_clock_id=test_clock_id,
+        done=True,
     )
 
 

@@ -18,10 +18,11 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from billfold.clock import Clock, FrozenClock, to_unix
 from billfold.context import Ctx
@@ -29,8 +30,9 @@ from billfold.db import Database
 from billfold.jobs.due import ENDED, RENEWING, run_job, run_subscription
 from billfold.jobs.notices import TRIAL_NOTICE, TRIAL_WILL_END, UPCOMING, UPCOMING_NOTICE, UPCOMING_STATUSES
 from billfold.jobs.queue import claim_due_jobs, finish_job
-from billfold.models import Job, Subscription
+from billfold.models import Job, Subscription, SubscriptionSchedule
 from billfold.payments import PaymentGateway
+from billfold.schedules import advance_schedule, due_schedules_query
 from billfold.subscriptions.renewal import INCOMPLETE_LIFETIME
 
 __all__ = ["Worker", "due_subscriptions", "start_in_background"]
@@ -38,17 +40,20 @@ __all__ = ["Worker", "due_subscriptions", "start_in_background"]
 log = logging.getLogger("billfold.worker")
 S = Subscription
 _JOB_BACKOFF = dt.timedelta(minutes=5)
+_FAST_PATH = "the fast path"
 
 # A fast path for plain renewals (see billfold.jobs.bulk): given the batch's subscriptions,
 # it renews those it can and returns the rest for the general path.
 BulkRenewer = Callable[[Session, dict[str, Ctx], list[Subscription], PaymentGateway], list[Subscription]]
 
 
-def _no_marker(kind: str, instant: object) -> object:
+def _no_marker(
+    kind: str, instant: InstrumentedAttribute[dt.datetime | None] | InstrumentedAttribute[dt.datetime]
+) -> ColumnElement[bool]:
     return ~exists().where(Job.subject_id == S.id, Job.kind == kind, Job.run_at == instant)
 
 
-def due_subscriptions(now: dt.datetime, limit: int, skip: frozenset[str] = frozenset()) -> list[Select[tuple[int]]]:
+def due_subscriptions(now: dt.datetime, limit: int, skip: frozenset[str] = frozenset()) -> list[Select[Any]]:
     """The queries (each ``LIMIT limit``, each locking what it returns) for subscriptions with work due."""
     real_time = [S.test_clock_id.is_(None)]
     if skip:
@@ -56,19 +61,27 @@ def due_subscriptions(now: dt.datetime, limit: int, skip: frozenset[str] = froze
     live = S.status.not_in(ENDED)
     queries = [
         # Renewals and trial ends: the (status, current_period_end) index, oldest first.
-        select(S.pk).where(S.status.in_(RENEWING), S.current_period_end <= now, *real_time)
+        select(S.pk)
+        .where(S.status.in_(RENEWING), S.current_period_end <= now, *real_time)
         .order_by(S.current_period_end),
         select(S.pk).where(S.status == "incomplete", S.created <= now - INCOMPLETE_LIFETIME, *real_time),
         select(S.pk).where(live, S.cancel_at <= now, S.cancel_at <= S.current_period_end, *real_time),
         select(S.pk).where(live, S.pause_collection["resumes_at"].as_integer() <= to_unix(now), *real_time),
         select(S.pk).where(
-            S.status == "trialing", S.trial_end > now, S.trial_end <= now + TRIAL_NOTICE,
-            _no_marker(TRIAL_WILL_END, S.trial_end), *real_time,
+            S.status == "trialing",
+            S.trial_end > now,
+            S.trial_end <= now + TRIAL_NOTICE,
+            _no_marker(TRIAL_WILL_END, S.trial_end),
+            *real_time,
         ),
         select(S.pk).where(
-            S.status.in_(UPCOMING_STATUSES), S.current_period_end > now, S.current_period_end <= now + UPCOMING_NOTICE,
-            S.collection_method == "charge_automatically", S.cancel_at_period_end.is_(False),
-            _no_marker(UPCOMING, S.current_period_end), *real_time,
+            S.status.in_(UPCOMING_STATUSES),
+            S.current_period_end > now,
+            S.current_period_end <= now + UPCOMING_NOTICE,
+            S.collection_method == "charge_automatically",
+            S.cancel_at_period_end.is_(False),
+            _no_marker(UPCOMING, S.current_period_end),
+            *real_time,
         ),
     ]
     return [q.limit(limit).with_for_update(skip_locked=True, of=S) for q in queries]
@@ -102,7 +115,9 @@ class Worker:
         except Exception:
             failed = self._current
             log.exception("batch failed on %s; rolled back, continuing without it", failed)
-            if failed is not None and failed.startswith("job:"):
+            if failed == _FAST_PATH:  # let the general path find which subscription it was
+                self.bulk = None
+            elif failed is not None and failed.startswith("job:"):
                 self._defer_job(int(failed.removeprefix("job:")), now)
             elif failed is not None:
                 self.skipped.add(failed)
@@ -125,7 +140,10 @@ class Worker:
         ctx = contexts.get(account_id)
         if ctx is None:
             ctx = contexts[account_id] = Ctx(
-                session, account_id, FrozenClock(now), api_version=self.api_version,
+                session,
+                account_id,
+                FrozenClock(now),
+                api_version=self.api_version,
                 public_base_url=self.public_base_url,
             )
         return ctx
@@ -137,6 +155,10 @@ class Worker:
             self._current = f"job:{job.pk}"
             run_job(self._ctx(session, contexts, job.account_id, now), self.gateway, job)
             finish_job(job, now)
+        schedules = self._due_schedules(session, now)
+        for schedule in schedules:
+            self._current = schedule.id
+            advance_schedule(self._ctx(session, contexts, schedule.account_id, now), self.gateway, schedule)
         pks: set[int] = set()
         for query in due_subscriptions(now, self.batch_size, frozenset(self.skipped)):
             pks.update(session.scalars(query))
@@ -144,12 +166,20 @@ class Worker:
         for sub in subs:
             self._ctx(session, contexts, sub.account_id, now)
         if self.bulk is not None and subs:
+            self._current = _FAST_PATH
             subs = self.bulk(session, contexts, subs, self.gateway)
         for sub in subs:
             self._current = sub.id
             run_subscription(contexts[sub.account_id], self.gateway, sub)
         self._current = None
-        return len(jobs) + len(pks)
+        return len(jobs) + len(schedules) + len(pks)
+
+    def _due_schedules(self, session: Session, now: dt.datetime) -> list[SubscriptionSchedule]:
+        """Subscription schedules with a phase change (or start, end, notice) due, locked like the rest."""
+        stmt = due_schedules_query(now, limit=self.batch_size).where(SubscriptionSchedule.test_clock_id.is_(None))
+        if self.skipped:
+            stmt = stmt.where(SubscriptionSchedule.id.not_in(self.skipped))
+        return list(session.scalars(stmt.with_for_update(skip_locked=True, of=SubscriptionSchedule)))
 
     def _defer_job(self, pk: int, now: dt.datetime) -> None:
         """A job that raised: count the attempt and try it again later."""
@@ -157,11 +187,11 @@ class Worker:
             with self.db.unit() as unit:
                 job = unit.session.get(Job, pk)
                 if job is not None:
-                    finish_job(job, now, error="raised; see the worker's log", retry_at=now + _JOB_BACKOFF * (
-                        job.attempts + 1))
+                    finish_job(
+                        job, now, error="raised; see the worker's log", retry_at=now + _JOB_BACKOFF * (job.attempts + 1)
+                    )
         except Exception:
             log.exception("could not defer job %s", pk)
-
 
 
 def start_in_background(
@@ -174,8 +204,10 @@ def start_in_background(
     api_version: str | None = None,
     public_base_url: str = "http://127.0.0.1:8000",
 ) -> tuple[threading.Thread, threading.Event]:
-    """Run the worker loop in a daemon thread on its own connection (``billfold demo``,
-    ``serve --with-worker``); set the returned event to stop it."""
+    """Run the worker loop in a daemon thread on its own connection; set the returned event to stop it.
+
+    For ``billfold demo`` and ``billfold serve --with-worker``.
+    """
     stop = threading.Event()
     worker = Worker(Database(database_url), clock, gateway, batch_size, api_version, public_base_url)
 

@@ -30,6 +30,7 @@ __all__ = [
     "advance_schedule",
     "apply_due_transition",
     "at",
+    "end_with_subscription",
     "next_transition",
     "refresh_due",
     "start_schedule",
@@ -161,14 +162,19 @@ def start_schedule(ctx: Ctx, gateway: PaymentGateway, schedule: SubscriptionSche
         _record(ctx, "subscription_schedule.updated", schedule, before)
 
 
-def _abort(ctx: Ctx, schedule: SubscriptionSchedule, sub: Subscription) -> None:
-    """The subscription ended outside the schedule (canceled, expired): the schedule is canceled."""
+def end_with_subscription(ctx: Ctx, schedule: SubscriptionSchedule, sub: Subscription) -> None:
+    """The subscription ended outside the schedule: the schedule is canceled with it.
+
+    Stripe calls it ``subscription_schedule.aborted`` when the subscription was canceled
+    for failed payments (dunning), ``subscription_schedule.canceled`` otherwise.
+    """
     before = schedule_payload(ctx, schedule)
     schedule.status = "canceled"
     schedule.canceled_at = sub.ended_at or ctx.clock.now()
     refresh_due(schedule)
     ctx.session.flush()
-    _record(ctx, "subscription_schedule.canceled", schedule, before)
+    delinquent = (sub.cancellation_details or {}).get("reason") == "payment_failed"
+    _record(ctx, "subscription_schedule.aborted" if delinquent else "subscription_schedule.canceled", schedule, before)
 
 
 def advance_schedule(ctx: Ctx, gateway: PaymentGateway, schedule: SubscriptionSchedule) -> int:
@@ -176,6 +182,7 @@ def advance_schedule(ctx: Ctx, gateway: PaymentGateway, schedule: SubscriptionSc
 
     Renewals of its subscription are included. What the worker and test clocks call.
     """
+    ctx.session.refresh(schedule, with_for_update=True)  # another worker may have advanced it meanwhile
     now = ctx.clock.now()
     steps = 0
     if schedule.status == "not_started":
@@ -189,6 +196,6 @@ def advance_schedule(ctx: Ctx, gateway: PaymentGateway, schedule: SubscriptionSc
     sub = get_subscription(ctx, schedule.subscription_id, param=None)
     steps += advance_subscription(ctx, gateway, sub)
     if schedule.status == "active" and sub.status in _ENDED:
-        _abort(ctx, schedule, sub)
+        end_with_subscription(ctx, schedule, sub)
         steps += 1
     return steps

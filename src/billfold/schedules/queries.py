@@ -46,14 +46,21 @@ def get_schedule(
 
 
 def schedule_for_subscription(ctx: Ctx, schedule_id: str, subscription_id: str) -> SubscriptionSchedule | None:
-    """The active schedule ``schedule_id`` if it manages ``subscription_id``."""
+    """The active schedule ``schedule_id`` if it manages ``subscription_id``, locked and read afresh.
+
+    Two workers advancing the same subscription then apply each transition once: the
+    second waits for the first and sees the phase it already applied.
+    """
     return ctx.session.scalars(
-        select(SubscriptionSchedule).where(
+        select(SubscriptionSchedule)
+        .where(
             SubscriptionSchedule.account_id == ctx.account_id,
             SubscriptionSchedule.id == schedule_id,
             SubscriptionSchedule.subscription_id == subscription_id,
             SubscriptionSchedule.status == "active",
-        ),
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True),
     ).one_or_none()
 
 

@@ -23,7 +23,13 @@ from billfold.ids import new_id
 from billfold.metadata import merge_metadata
 from billfold.models import Coupon, Discount, Subscription, SubscriptionSchedule
 from billfold.payments import PaymentGateway
-from billfold.schedules.advance import EXPIRING_NOTICE, advance_schedule, refresh_due, start_schedule
+from billfold.schedules.advance import (
+    EXPIRING_NOTICE,
+    advance_schedule,
+    end_with_subscription,
+    refresh_due,
+    start_schedule,
+)
 from billfold.schedules.apply import apply_phase, phase_terms, sync_cancel_at
 from billfold.schedules.phases import check_default_settings, resolve_phases, schedule_end
 from billfold.schedules.queries import LIVE, schedule_for_subscription, schedule_payload
@@ -359,15 +365,9 @@ def cancel_schedule(
 
 
 def on_subscription_canceled(ctx: Ctx, sub: Subscription) -> None:
-    """A subscription a schedule manages was canceled directly: the schedule is canceled too."""
+    """A subscription a schedule manages was canceled directly (or by dunning): so is the schedule."""
     if sub.schedule_id is None:
         return
     schedule = schedule_for_subscription(ctx, sub.schedule_id, sub.id)
-    if schedule is None:
-        return
-    before = schedule_payload(ctx, schedule)
-    schedule.status, schedule.canceled_at = "canceled", ctx.clock.now()
-    refresh_due(schedule)
-    ctx.session.flush()
-    after = schedule_payload(ctx, schedule)
-    record_event(ctx, "subscription_schedule.canceled", after, diff(before, after))
+    if schedule is not None:
+        end_with_subscription(ctx, schedule, sub)

@@ -87,7 +87,7 @@ def cancel_subscription(
     after = subscription_payload(ctx, sub)
     record_event(ctx, "customer.subscription.deleted", after, diff(before, after))
     if sub.schedule_id is not None:
-        from billfold.schedules import on_subscription_canceled  # noqa: PLC0415 - schedules build on subscriptions
+        from billfold.schedules import on_subscription_canceled  # here: schedules build on subscriptions
 
         on_subscription_canceled(ctx, sub)  # a schedule managing it is canceled with it
     return sub

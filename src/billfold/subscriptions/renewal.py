@@ -153,7 +153,7 @@ def renew_once(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *, collect:
 
 def _schedule_transition(ctx: Ctx, gateway: PaymentGateway, sub: Subscription) -> bool:
     """Run a phase change (or the end) of ``sub``'s schedule that is due by this period's end."""
-    from billfold.schedules import apply_due_transition  # noqa: PLC0415 - schedules build on subscriptions
+    from billfold.schedules import apply_due_transition  # here: schedules build on subscriptions
 
     return apply_due_transition(ctx, gateway, sub)
 

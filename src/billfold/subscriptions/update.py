@@ -185,13 +185,15 @@ def update_subscription(
     payment_behavior = data.get("payment_behavior") or "allow_incomplete"
     changes = plan_item_changes(ctx, live_items(ctx, sub.id), data.get("items") or [])
     at = _proration_at(ctx, sub, data)
+    # Settings first (discounts, collection method, payment method…): an immediate invoice
+    # made by this update must already see them, as on Stripe.
+    apply_settings(ctx, sub, data)
     invoice = None
     if _resets_anchor(sub, changes, data):
         invoice = _update_resetting_anchor(ctx, gateway, sub, changes, at, behavior, payment_behavior,
                                            collect=collect)
     else:
         invoice = _update_in_period(ctx, gateway, sub, changes, at, behavior, payment_behavior, collect=collect)
-    apply_settings(ctx, sub, data)
     if collect and data.get("default_payment_method"):
         from billfold.jobs.dunning import pay_after_new_payment_method  # jobs imports subscriptions
 

@@ -18,8 +18,11 @@ from billfold.context import Ctx
 from billfold.errors import ApiError
 from billfold.jobs.due import ENDED, next_instant, run_job, run_subscription
 from billfold.jobs.queue import claim_due_jobs, finish_job, pending_jobs
-from billfold.models import Subscription, TestClock
+from billfold.models import Subscription, SubscriptionSchedule, TestClock
 from billfold.payments import PaymentGateway
+from billfold.schedules import advance_schedule
+from billfold.schedules.advance import next_transition
+from billfold.schedules.queries import LIVE
 from billfold.test_clocks.clock import TestClockTime
 
 __all__ = ["MAX_STEPS", "run_clock_until"]
@@ -37,12 +40,24 @@ def _subscriptions(ctx: Ctx, clock: TestClock) -> list[Subscription]:
     return list(ctx.session.scalars(stmt.order_by(Subscription.pk)))
 
 
+def _schedules(ctx: Ctx, clock: TestClock) -> list[SubscriptionSchedule]:
+    stmt = select(SubscriptionSchedule).where(
+        SubscriptionSchedule.account_id == ctx.account_id,
+        SubscriptionSchedule.test_clock_id == clock.id,
+        SubscriptionSchedule.status.in_(LIVE),
+    )
+    return list(ctx.session.scalars(stmt.order_by(SubscriptionSchedule.pk)))
+
+
 def _run_due(ctx: Ctx, gateway: PaymentGateway, clock: TestClock) -> None:
-    """Everything due at the clock's current time: its jobs, then each subscription."""
+    """Everything due at the clock's current time: its jobs, its schedules, then each subscription."""
     now = clock.frozen_time
     for job in claim_due_jobs(ctx.session, now, MAX_STEPS, test_clock_id=clock.id):
         run_job(ctx, gateway, job)
         finish_job(job, now)
+    for schedule in _schedules(ctx, clock):
+        if schedule.next_transition_at is not None and schedule.next_transition_at <= now:
+            advance_schedule(ctx, gateway, schedule)
     for sub in _subscriptions(ctx, clock):
         run_subscription(ctx, gateway, sub)
 
@@ -52,6 +67,7 @@ def _next(ctx: Ctx, clock: TestClock) -> dt.datetime | None:
     now = clock.frozen_time
     instants = [next_instant(ctx, sub) for sub in _subscriptions(ctx, clock)]
     instants += [job.run_at for job in pending_jobs(ctx.session, test_clock_id=clock.id)]
+    instants += [upcoming[0] for s in _schedules(ctx, clock) if (upcoming := next_transition(s)) is not None]
     return min((t for t in instants if t is not None and t > now), default=None)
 
 

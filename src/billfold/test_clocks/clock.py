@@ -51,8 +51,15 @@ def on_test_clock(ctx: Ctx, clock_id: str | None) -> Ctx:
     if isinstance(ctx.clock, TestClockTime) and ctx.clock.row.id == clock_id:
         return ctx
     row = get_test_clock(ctx, clock_id)
-    return Ctx(ctx.session, ctx.account_id, TestClockTime(row), ctx.request_id, ctx.idempotency_key,
-               ctx.api_version, ctx.public_base_url)
+    return Ctx(
+        ctx.session,
+        ctx.account_id,
+        TestClockTime(row),
+        ctx.request_id,
+        ctx.idempotency_key,
+        ctx.api_version,
+        ctx.public_base_url,
+    )
 
 
 def clock_for_customer(ctx: Ctx, customer: Customer) -> Clock:

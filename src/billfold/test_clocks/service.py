@@ -40,8 +40,13 @@ def create_test_clock(ctx: Ctx, data: dict[str, Any]) -> TestClock:
     """A new clock, ``ready`` at ``frozen_time``; emits ``test_helpers.test_clock.created``."""
     now = ctx.clock.now()
     clock = TestClock(
-        id=new_id("clock"), account_id=ctx.account_id, created=now, name=data.get("name"),
-        frozen_time=from_unix(data["frozen_time"]), status="ready", deletes_after=now + LIFETIME,
+        id=new_id("clock"),
+        account_id=ctx.account_id,
+        created=now,
+        name=data.get("name"),
+        frozen_time=from_unix(data["frozen_time"]),
+        status="ready",
+        deletes_after=now + LIFETIME,
     )
     ctx.session.add(clock)
     ctx.session.flush()
@@ -49,7 +54,7 @@ def create_test_clock(ctx: Ctx, data: dict[str, Any]) -> TestClock:
     return clock
 
 
-def list_test_clocks_query(ctx: Ctx) -> Select[tuple[TestClock]]:
+def list_test_clocks_query(ctx: Ctx) -> Select[TestClock]:
     """This account's test clocks (paged newest first by the caller)."""
     return select(TestClock).where(TestClock.account_id == ctx.account_id)
 
@@ -97,8 +102,10 @@ def _latest_allowed(ctx: Ctx, clock: TestClock) -> tuple[dt.datetime, str]:
         .distinct(),
     ).all()
     limits = [
-        (period_start(clock.frozen_time, interval or "month", count or 1, 2), _interval_text(interval or "month",
-                                                                                             count or 1))
+        (
+            period_start(clock.frozen_time, interval or "month", count or 1, 2),
+            _interval_text(interval or "month", count or 1),
+        )
         for interval, count in intervals
     ]
     return min(limits, default=(period_start(clock.frozen_time, "year", 1, 2), ""))
@@ -112,8 +119,7 @@ def _check_target(ctx: Ctx, clock: TestClock, target: dt.datetime) -> None:
         )
     if clock.status == "internal_failure":
         raise InvalidRequestError(
-            f"The test clock {clock.id} failed to advance and cannot be used any more; delete it and create "
-            "a new one.",
+            f"The test clock {clock.id} failed to advance and cannot be used any more; delete it and create a new one.",
         )
     if target <= clock.frozen_time:
         raise InvalidRequestError(

@@ -1,7 +1,6 @@
 """API routers, in the order their paths must be matched."""
 
 import billfold.api.expanders  # noqa: F401 - registers the billing objects' expand[] loaders
-
 from billfold.api.routes import (
     balance_transactions,
     billing_portal,

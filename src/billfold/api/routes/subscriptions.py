@@ -20,10 +20,10 @@ from billfold.models import Subscription
 from billfold.payments import get_gateway
 from billfold.subscriptions.cancel import cancel_subscription
 from billfold.subscriptions.create import create_subscription
+from billfold.subscriptions.queries import get_subscription, list_subscriptions_query, subscription_payload
 from billfold.subscriptions.resume import resume_subscription
 from billfold.subscriptions.search import search_subscriptions
 from billfold.subscriptions.update import update_subscription
-from billfold.subscriptions.queries import get_subscription, list_subscriptions_query, subscription_payload
 
 router = ApiRouter("Subscriptions")
 

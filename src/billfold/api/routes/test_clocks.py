@@ -32,8 +32,15 @@ def create(ctx: Ctx, params: ClockCreate) -> dict[str, Any]:
 @router.get(_BASE, ClockList, "List all test clocks", "list")
 def list_(ctx: Ctx, params: ClockList) -> dict[str, Any]:
     return paginate(
-        ctx, TestClock, list_test_clocks_query(ctx), limit=params.limit, starting_after=params.starting_after,
-        ending_before=params.ending_before, serialize=clock_object, url=_BASE, kind="test_clock",
+        ctx,
+        TestClock,
+        list_test_clocks_query(ctx),
+        limit=params.limit,
+        starting_after=params.starting_after,
+        ending_before=params.ending_before,
+        serialize=clock_object,
+        url=_BASE,
+        kind="test_clock",
     )
 
 

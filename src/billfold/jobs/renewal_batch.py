@@ -1,0 +1,162 @@
+"""What a batch of renewals needs, and which of its subscriptions renew plainly.
+
+Loaded with one query per kind of row; the fast path is :mod:`billfold.jobs.bulk`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from billfold.models import (
+    Account,
+    Customer,
+    Discount,
+    Invoice,
+    InvoiceItem,
+    PaymentMethod,
+    Price,
+    Product,
+    Subscription,
+    SubscriptionItem,
+    TaxId,
+)
+from billfold.payments import is_test_payment_method
+from billfold.subscriptions.periods import step
+from billfold.subscriptions.renewal import renewal_key
+
+__all__ = ["Batch", "Items", "load_batch", "looks_plain", "plain_terms"]
+
+Items = list[tuple[SubscriptionItem, Price]]
+
+
+@dataclass(slots=True)
+class Batch:
+    """What the batch's subscriptions need, loaded with one query per kind of row."""
+
+    items: dict[str, Items]
+    names: dict[str, str]
+    customers: dict[str, Customer]
+    tax_ids: dict[str, list[dict[str, str]]]
+    methods: dict[str, PaymentMethod]
+    accounts: dict[str, tuple[str | None, str | None]]
+    busy: set[str]  # subscriptions or customers with discounts or pending items
+    billed: set[str]  # renewal keys that already have their invoice
+
+
+def looks_plain(sub: Subscription, now: dt.datetime) -> bool:
+    return (
+        sub.status == "active"
+        and sub.collection_method == "charge_automatically"
+        and sub.schedule_id is None
+        and sub.test_clock_id is None
+        and sub.cancel_at is None
+        and not sub.cancel_at_period_end
+        and not sub.pause_collection
+        and sub.current_period_end <= now
+    )
+
+
+def load_batch(session: Session, subs: list[Subscription]) -> Batch:
+    sub_ids = [s.id for s in subs]
+    customer_ids = sorted({s.customer_id for s in subs})
+    items: dict[str, Items] = defaultdict(list)
+    for item, price in session.execute(
+        select(SubscriptionItem, Price)
+        .join(Price, (Price.id == SubscriptionItem.price_id) & (Price.account_id == SubscriptionItem.account_id))
+        .where(SubscriptionItem.subscription_id.in_(sub_ids), SubscriptionItem.deleted_at.is_(None))
+        .order_by(SubscriptionItem.pk),
+    ):
+        items[item.subscription_id].append((item, price))
+    product_ids = {price.product_id for pairs in items.values() for _, price in pairs}
+    names = dict(session.execute(select(Product.id, Product.name).where(Product.id.in_(product_ids))).all())
+    # Locked in id order, as the general path locks each customer when it numbers an invoice.
+    customers = {
+        c.id: c
+        for c in session.scalars(
+            select(Customer).where(Customer.id.in_(customer_ids)).order_by(Customer.id).with_for_update(),
+        )
+    }
+    tax_ids: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for customer_id, kind, value in session.execute(
+        select(TaxId.customer_id, TaxId.type, TaxId.value)
+        .where(TaxId.customer_id.in_(customer_ids))
+        .order_by(TaxId.pk),
+    ):
+        tax_ids[customer_id].append({"type": kind, "value": value})
+    wanted = {s.default_payment_method_id for s in subs} | {
+        (c.invoice_settings or {}).get("default_payment_method") for c in customers.values()
+    }
+    methods = {
+        pm.id: pm for pm in session.scalars(select(PaymentMethod).where(PaymentMethod.id.in_([w for w in wanted if w])))
+    }
+    busy: set[str | None] = set(
+        session.scalars(
+            select(Discount.subscription_id).where(
+                Discount.subscription_id.in_(sub_ids), Discount.deleted_at.is_(None)
+            ),
+        ),
+    )
+    busy |= set(
+        session.scalars(
+            select(Discount.customer_id).where(Discount.customer_id.in_(customer_ids), Discount.deleted_at.is_(None)),
+        ),
+    )
+    busy |= set(
+        session.scalars(
+            select(InvoiceItem.customer_id).where(
+                InvoiceItem.customer_id.in_(customer_ids),
+                InvoiceItem.invoice_id.is_(None),
+                InvoiceItem.deleted_at.is_(None),
+            ),
+        ),
+    )
+    keys = [renewal_key(s, s.current_period_end) for s in subs]
+    billed = {k for k in session.scalars(select(Invoice.renewal_key).where(Invoice.renewal_key.in_(keys))) if k}
+    accounts: dict[str, tuple[str | None, str | None]] = {
+        account_id: (name, country)
+        for account_id, name, country in session.execute(
+            select(Account.id, Account.business_name, Account.country).where(
+                Account.id.in_({s.account_id for s in subs}),
+            ),
+        )
+    }
+    return Batch(dict(items), names, customers, dict(tax_ids), methods, accounts, {b for b in busy if b}, billed)
+
+
+def _method(batch: Batch, sub: Subscription, customer: Customer) -> PaymentMethod | None:
+    """The card the general path would charge (subscription's default, else the customer's), if valid."""
+    pm_id = sub.default_payment_method_id or (customer.invoice_settings or {}).get("default_payment_method")
+    if not pm_id or is_test_payment_method(pm_id):
+        return None
+    pm = batch.methods.get(pm_id)
+    if pm is None or pm.account_id != sub.account_id or pm.customer_id != customer.id:
+        return None
+    return pm
+
+
+def plain_terms(batch: Batch, sub: Subscription, now: dt.datetime) -> tuple[Items, dt.datetime, PaymentMethod] | None:
+    """The items, the new period's end and the card, if ``sub`` renews plainly now."""
+    items = batch.items.get(sub.id)
+    customer = batch.customers.get(sub.customer_id)
+    if not items or customer is None or customer.balance != 0:
+        return None
+    if sub.id in batch.busy or sub.customer_id in batch.busy:
+        return None
+    if renewal_key(sub, sub.current_period_end) in batch.billed:
+        return None
+    price = items[0][1]
+    new_end = step(
+        sub.current_period_end,
+        sub.billing_cycle_anchor,
+        price.recurring_interval or "month",
+        price.recurring_interval_count or 1,
+    )
+    method = _method(batch, sub, customer)
+    if new_end <= now or method is None:
+        return None
+    return items, new_end, method

@@ -1,0 +1,135 @@
+"""Real ``billfold worker`` processes on one PostgreSQL database never double-bill or skip.
+
+Two at once, and one killed with SIGKILL in the middle of a batch, never bill a
+(subscription, period) twice and never skip one. Skipped without
+BILLFOLD_TEST_DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from benchmarks.renewals import seed
+from tests.support import PG_URL, drop_database, fresh_database
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (BILLFOLD_TEST_DATABASE_URL)")
+
+N = 300
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+BILLFOLD = str(Path(sys.executable).parent / "billfold")
+APP = "billfold-crash-test"
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """A migrated PostgreSQL database with N subscriptions due at NOW.
+
+    Every 7th is two periods behind (the general path); every 10th is paid by a card that
+    declines (dunning).
+    """
+    url = fresh_database("postgresql")
+    seed(url, N, NOW)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE subscriptions SET current_period_start = current_period_start - interval '1 month', "
+                "current_period_end = current_period_end - interval '1 month' "
+                "WHERE id LIKE 'sub_b%' AND substr(id, 6)::int % 7 = 0"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "UPDATE payment_methods SET charge_behavior = 'insufficient_funds' "
+                "WHERE id LIKE 'pm_b%' AND substr(id, 5)::int % 10 = 0"
+            )
+        )
+    engine.dispose()
+    yield url
+    drop_database(url)
+
+
+def _worker(url: str, batch_size: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "BILLFOLD_DATABASE_URL": f"{url}?application_name={APP}"}
+    command = [BILLFOLD, "worker", "--once", "--batch-size", str(batch_size), "--now", str(int(NOW.timestamp()))]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603 - ours
+
+
+def _scalar(url: str, sql: str) -> int:
+    """One number from ``sql``, where ``:now`` is NOW and ``:app`` the workers' application name."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        value = conn.scalar(sa.text(sql), {"now": NOW, "app": APP})
+    engine.dispose()
+    return int(value or 0)
+
+
+CYCLE = "SELECT count(*) FROM invoices WHERE billing_reason = 'subscription_cycle'"
+# Each must be 0 once every worker is done.
+BILLED_ONCE = {
+    "periods billed twice": "SELECT count(*) - count(DISTINCT (subscription_id, period_start)) FROM invoices "
+    "WHERE billing_reason = 'subscription_cycle'",
+    "subscriptions still due": "SELECT count(*) FROM subscriptions WHERE current_period_end <= :now",
+    "attempts charged twice": "SELECT count(*) FROM (SELECT invoice_id, attempt_number FROM payment_attempts "
+    "GROUP BY 1, 2 HAVING count(*) > 1) AS twice",
+    "invoices without lines": "SELECT count(*) FROM invoices i WHERE billing_reason = 'subscription_cycle' "
+    "AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id)",
+}
+# Each must be 0 at any time: whatever committed is whole.
+WHOLE = {
+    "renewed without invoice": "SELECT count(*) FROM subscriptions s WHERE s.current_period_end > :now "
+    "AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.subscription_id = s.id "
+    "AND i.billing_reason = 'subscription_cycle')",
+    "invoices without event": "SELECT count(*) FROM invoices i WHERE billing_reason = 'subscription_cycle' "
+    "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.type = 'invoice.created' "
+    "AND e.data->'object'->>'id' = i.id)",
+}
+OPEN_TRANSACTIONS = "SELECT count(*) FROM pg_stat_activity WHERE application_name = :app AND xact_start IS NOT NULL"
+
+
+def _assert_billed_exactly_once(url: str) -> None:
+    """One cycle invoice per (subscription, period), each complete, and nothing left due."""
+    expected = N + N // 7  # every 7th owed two periods
+    assert _scalar(url, CYCLE) == expected
+    assert _scalar(url, "SELECT count(*) FROM events WHERE type = 'invoice.created'") == expected
+    assert {name: _scalar(url, sql) for name, sql in {**BILLED_ONCE, **WHOLE}.items()} == dict.fromkeys(
+        {**BILLED_ONCE, **WHOLE}, 0
+    )
+    assert _scalar(url, "SELECT count(*) FROM subscriptions WHERE status = 'past_due'") == N // 10
+
+
+def test_two_workers_at_once_bill_each_period_once(database: str) -> None:
+    first, second = _worker(database, 20), _worker(database, 20)
+    for process in (first, second):
+        _out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err.decode()
+    _assert_billed_exactly_once(database)
+
+
+def test_a_worker_killed_mid_batch_leaves_nothing_partial(database: str) -> None:
+    victim = _worker(database, 40)
+    deadline = time.monotonic() + 300
+    # Wait until a batch has committed and the next one is open, then kill without warning.
+    while not (_scalar(database, CYCLE) > 0 and _scalar(database, OPEN_TRANSACTIONS) > 0):
+        assert victim.poll() is None, "the worker finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=30)
+    assert victim.returncode == -signal.SIGKILL
+    assert 0 < _scalar(database, CYCLE) < N + N // 7
+    assert {name: _scalar(database, sql) for name, sql in WHOLE.items()} == dict.fromkeys(WHOLE, 0)
+    rerun = _worker(database, 40)
+    _out, err = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, err.decode()
+    _assert_billed_exactly_once(database)
