@@ -27,7 +27,8 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
     workers: Annotated[int, typer.Option(help="Worker processes (each keeps its own connection).")] = 1,
     with_worker: Annotated[
-        bool, typer.Option("--with-worker", help="Also run the background worker (renewals, dunning) in a thread."),
+        bool,
+        typer.Option("--with-worker", help="Also run the background worker (renewals, dunning) in a thread."),
     ] = False,
 ) -> None:
     """Serve the API and pages with uvicorn."""
@@ -92,7 +93,10 @@ def _start_background_worker() -> None:
 
     settings = get_settings()
     start_in_background(
-        settings.database_url, gateway=get_gateway(), clock=SystemClock(), api_version=settings.api_version,
+        settings.database_url,
+        gateway=get_gateway(),
+        clock=SystemClock(),
+        api_version=settings.api_version,
         public_base_url=settings.public_base_url,
     )
 
@@ -103,7 +107,8 @@ def worker(
     batch_size: Annotated[int, typer.Option(min=1, help="Items per batch (one transaction each).")] = 500,
     interval: Annotated[float, typer.Option(min=0.01, help="Seconds to sleep when nothing is due.")] = 5.0,
     now: Annotated[
-        int | None, typer.Option(help="Run as if it were this unix time (testing, replays); default: the real time."),
+        int | None,
+        typer.Option(help="Run as if it were this unix time (testing, replays); default: the real time."),
     ] = None,
 ) -> None:
     """Run what time makes due: renewals, trial ends, cancellations, dunning retries, notices."""
@@ -119,8 +124,13 @@ def worker(
     settings = get_settings()
     clock = SystemClock() if now is None else FrozenClock(from_unix(now))
     runner = Worker(
-        Database(settings.database_url), clock, get_gateway(), batch_size, settings.api_version,
-        settings.public_base_url, bulk=renew_plain,
+        Database(settings.database_url),
+        clock,
+        get_gateway(),
+        batch_size,
+        settings.api_version,
+        settings.public_base_url,
+        bulk=renew_plain,
     )
     try:
         if once:

@@ -249,20 +249,13 @@ def test_advancing_months_renews_at_each_boundary_in_order(api: Account) -> None
     assert at("2024-03-31T10:00:00Z").timestamp() == Clock.retrieve(clock.id).frozen_time
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schedules.service.create_schedule reads the request's clock, not the customer's test clock "
-    "(it needs `ctx = on_test_clock(ctx, customer.test_clock_id)`, as subscriptions do)",
-)
 def test_a_schedule_on_a_clock_changes_phase_at_its_boundary(api: Account) -> None:
     clock = make_clock("2024-01-31T10:00:00Z")
     customer = customer_with_card(clock)
     basic, pro = monthly_price(1_000), monthly_price(2_500, name="Pro+")
+    phases: Any = [{"items": [{"price": basic.id}], "iterations": 1}, {"items": [{"price": pro.id}], "iterations": 1}]
     schedule = stripe.SubscriptionSchedule.create(
-        customer=customer.id,
-        start_date="now",
-        end_behavior="release",
-        phases=[{"items": [{"price": basic.id}], "iterations": 1}, {"items": [{"price": pro.id}], "iterations": 1}],
+        customer=customer.id, start_date="now", end_behavior="release", phases=phases
     )
     sub = stripe.Subscription.retrieve(str(schedule.subscription))
     advance(clock, "2024-03-31T10:00:00Z")

@@ -23,29 +23,31 @@ def endpoints() -> list[Endpoint]:
     return [ep for router in ROUTERS for ep in router.endpoints]
 
 
-def _resource(path: str) -> str:
-    """``/v1/customers/cus_1/tax_ids`` → ``customers``."""
-    return path[len(_PREFIX) :].split("/", 1)[0]
+def _resource(path: str) -> tuple[str, int]:
+    """``/v1/customers/cus_1/tax_ids`` → ``("customers", 4)``: the resource and the depth."""
+    end = path.find("/", len(_PREFIX))
+    return path[len(_PREFIX) : end if end >= 0 else None], path.count("/")
 
 
 class ApiRoutes(BaseRoute):
-    """Every ``/v1`` route, looked up by its resource segment first.
+    """Every ``/v1`` route, looked up by its resource segment and depth first.
 
     Starlette tries its routes one regular expression at a time (about 1 µs each, and there
-    are dozens of API routes); here only the few routes of the requested resource are tried,
-    in declaration order, with Starlette's own matching, so 404 and 405 behave exactly as
-    with a flat list of routes. ``routes`` is that list.
+    are dozens of API routes); here only the routes of the requested resource with as many
+    segments as the path are tried (path parameters never contain ``/``), in declaration
+    order, with Starlette's own matching, so 404 and 405 behave exactly as with a flat
+    list of routes. ``routes`` is that list.
     """
 
     def __init__(self, routes: list[Route]) -> None:
         self.routes = routes
-        self._by_resource: dict[str, list[Route]] = {}
+        self._by_resource: dict[tuple[str, int], list[Route]] = {}
         for route in routes:
-            resource = _resource(route.path)
-            if not route.path.startswith(_PREFIX) or not resource or "{" in resource:
-                msg = f"API paths look like /v1/<resource>[/...]: {route.path}"
+            resource, depth = _resource(route.path)
+            if not route.path.startswith(_PREFIX) or not resource or "{" in resource or ":path}" in route.path:
+                msg = f"API paths look like /v1/<resource>[/...] without path-convertor parameters: {route.path}"
                 raise ValueError(msg)
-            self._by_resource.setdefault(resource, []).append(route)
+            self._by_resource.setdefault((resource, depth), []).append(route)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http":

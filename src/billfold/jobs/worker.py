@@ -53,26 +53,31 @@ def _no_marker(
     return ~exists().where(Job.subject_id == S.id, Job.kind == kind, Job.run_at == instant)
 
 
-def due_subscriptions(now: dt.datetime, limit: int, skip: frozenset[str] = frozenset()) -> list[Select[Any]]:
-    """The queries (each ``LIMIT limit``, each locking what it returns) for subscriptions with work due."""
-    real_time = [S.test_clock_id.is_(None)]
-    if skip:
-        real_time.append(S.id.not_in(skip))
+def _renewals(now: dt.datetime, where: list[ColumnElement[bool]]) -> list[Select[Any]]:
+    """Renewals and trial ends, oldest first: one query per status.
+
+    Each is an ordered range of the ``(status, current_period_end)`` index that stops at its
+    ``LIMIT``; an ``IN`` over the statuses would read and sort every due row, every batch.
+    """
+    return [
+        select(S.pk).where(S.status == status, S.current_period_end <= now, *where).order_by(S.current_period_end)
+        for status in RENEWING
+    ]
+
+
+def _others(now: dt.datetime, where: list[ColumnElement[bool]]) -> list[Select[Any]]:
+    """Everything else due: incomplete expiry, ``cancel_at``, pauses ending, notice windows."""
     live = S.status.not_in(ENDED)
-    queries = [
-        # Renewals and trial ends: the (status, current_period_end) index, oldest first.
-        select(S.pk)
-        .where(S.status.in_(RENEWING), S.current_period_end <= now, *real_time)
-        .order_by(S.current_period_end),
-        select(S.pk).where(S.status == "incomplete", S.created <= now - INCOMPLETE_LIFETIME, *real_time),
-        select(S.pk).where(live, S.cancel_at <= now, S.cancel_at <= S.current_period_end, *real_time),
-        select(S.pk).where(live, S.pause_collection["resumes_at"].as_integer() <= to_unix(now), *real_time),
+    return [
+        select(S.pk).where(S.status == "incomplete", S.created <= now - INCOMPLETE_LIFETIME, *where),
+        select(S.pk).where(live, S.cancel_at <= now, S.cancel_at <= S.current_period_end, *where),
+        select(S.pk).where(live, S.pause_collection["resumes_at"].as_integer() <= to_unix(now), *where),
         select(S.pk).where(
             S.status == "trialing",
             S.trial_end > now,
             S.trial_end <= now + TRIAL_NOTICE,
             _no_marker(TRIAL_WILL_END, S.trial_end),
-            *real_time,
+            *where,
         ),
         select(S.pk).where(
             S.status.in_(UPCOMING_STATUSES),
@@ -81,9 +86,27 @@ def due_subscriptions(now: dt.datetime, limit: int, skip: frozenset[str] = froze
             S.collection_method == "charge_automatically",
             S.cancel_at_period_end.is_(False),
             _no_marker(UPCOMING, S.current_period_end),
-            *real_time,
+            *where,
         ),
     ]
+
+
+def due_subscriptions(
+    now: dt.datetime,
+    limit: int,
+    skip: frozenset[str] = frozenset(),
+    *,
+    renewals_only: bool = False,
+) -> list[Select[Any]]:
+    """The queries (each ``LIMIT limit``, each locking what it returns) for subscriptions with work due.
+
+    ``renewals_only`` leaves out the queries for everything else, which scan more of the table;
+    the worker skips them while a backlog of renewals fills whole batches.
+    """
+    where: list[ColumnElement[bool]] = [S.test_clock_id.is_(None)]
+    if skip:
+        where.append(S.id.not_in(skip))
+    queries = _renewals(now, where) + ([] if renewals_only else _others(now, where))
     return [q.limit(limit).with_for_update(skip_locked=True, of=S) for q in queries]
 
 
@@ -159,9 +182,7 @@ class Worker:
         for schedule in schedules:
             self._current = schedule.id
             advance_schedule(self._ctx(session, contexts, schedule.account_id, now), self.gateway, schedule)
-        pks: set[int] = set()
-        for query in due_subscriptions(now, self.batch_size, frozenset(self.skipped)):
-            pks.update(session.scalars(query))
+        pks = self._due_subscriptions(session, now)
         subs = sorted(session.scalars(select(S).where(S.pk.in_(pks))), key=lambda s: (s.customer_id, s.id))
         for sub in subs:
             self._ctx(session, contexts, sub.account_id, now)
@@ -173,6 +194,18 @@ class Worker:
             run_subscription(contexts[sub.account_id], self.gateway, sub)
         self._current = None
         return len(jobs) + len(schedules) + len(pks)
+
+    def _due_subscriptions(self, session: Session, now: dt.datetime) -> set[int]:
+        """Up to a batch of due renewals; the rest of what is due only once renewals leave room."""
+        skip = frozenset(self.skipped)
+        pks: set[int] = set()
+        for query in due_subscriptions(now, self.batch_size, skip, renewals_only=True):
+            pks.update(session.scalars(query.limit(self.batch_size - len(pks))))
+            if len(pks) >= self.batch_size:
+                return pks
+        for query in due_subscriptions(now, self.batch_size, skip)[len(RENEWING) :]:
+            pks.update(session.scalars(query))
+        return pks
 
     def _due_schedules(self, session: Session, now: dt.datetime) -> list[SubscriptionSchedule]:
         """Subscription schedules with a phase change (or start, end, notice) due, locked like the rest."""

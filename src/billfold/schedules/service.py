@@ -35,6 +35,7 @@ from billfold.schedules.phases import check_default_settings, resolve_phases, sc
 from billfold.schedules.queries import LIVE, schedule_for_subscription, schedule_payload
 from billfold.subscriptions.cancel import cancel_subscription
 from billfold.subscriptions.queries import get_subscription, live_items, subscription_payload
+from billfold.test_clocks.clock import on_test_clock
 
 __all__ = [
     "cancel_schedule",
@@ -108,6 +109,7 @@ def create_schedule(ctx: Ctx, gateway: PaymentGateway, data: dict[str, Any]) -> 
     if not data.get("customer"):
         raise InvalidRequestError("Missing required param: customer.", code="parameter_missing", param="customer")
     customer = get_customer(ctx, data["customer"], param="customer")
+    ctx = on_test_clock(ctx, customer.test_clock_id)  # a test clock's customer lives in its time
     _check_end_behavior(data.get("end_behavior"))
     start = _start_date(ctx, data)
     defaults = check_default_settings(ctx, data.get("default_settings") or {}, customer.id)
@@ -169,6 +171,7 @@ def _from_subscription(ctx: Ctx, data: dict[str, Any]) -> SubscriptionSchedule:
                 param=key,
             )
     sub = get_subscription(ctx, data["from_subscription"], param="from_subscription", for_update=True)
+    ctx = on_test_clock(ctx, sub.test_clock_id)
     if sub.status in {"canceled", "incomplete_expired"}:
         raise InvalidRequestError(
             f"You cannot migrate a subscription that is {sub.status.replace('_', ' ')}.",
