@@ -48,13 +48,20 @@ def test_period_containing_and_step() -> None:
     )
 
 
-anchors = st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2090, 1, 1), timezones=st.just(UTC))
+anchors = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1),  # noqa: DTZ001 - hypothesis bounds are naive; timezones= makes them UTC
+    max_value=dt.datetime(2090, 1, 1),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
 intervals = st.sampled_from(["day", "week", "month", "year"])
 
 
 @given(anchor=anchors, interval=intervals, count=st.integers(1, 12), offset=st.integers(-3_000, 30_000))
 def test_containing_period_contains_the_instant(
-    anchor: dt.datetime, interval: str, count: int, offset: int,
+    anchor: dt.datetime,
+    interval: str,
+    count: int,
+    offset: int,
 ) -> None:
     instant = anchor + dt.timedelta(hours=offset)
     start, end = period_containing(anchor, interval, count, instant)

@@ -120,7 +120,7 @@ class ApiError(BillfoldError):
     error_type = "api_error"
 
 
-class CommittedError(Exception):  # noqa: N818 - carries an error, is not one itself
+class CommittedError(Exception):
     """An error to return AFTER committing what was done.
 
     A declined charge is the case: the attempt, the attempt count and the

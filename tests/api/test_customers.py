@@ -327,7 +327,8 @@ def test_list_filters(api: Account, server: LiveServer) -> None:
     start = int(server.clock.now().timestamp())
     server.clock.advance(dt.timedelta(seconds=100))
     second = stripe.Customer.create(email="two@example.com")
-    clocked = stripe.Customer.create(email="one@example.com", test_clock="clock_abc")
+    clock = stripe.test_helpers.TestClock.create(frozen_time=int(server.clock.now().timestamp()))
+    clocked = stripe.Customer.create(email="one@example.com", test_clock=clock.id)
     assert [c.id for c in stripe.Customer.list(email="one@example.com").data] == [first.id]
     assert stripe.Customer.list(email="ONE@example.com").data == []
     assert [c.id for c in stripe.Customer.list(created=start).data] == [first.id]
@@ -335,8 +336,8 @@ def test_list_filters(api: Account, server: LiveServer) -> None:
     assert [c.id for c in stripe.Customer.list(created={"gte": start}).data] == [second.id, first.id]
     assert [c.id for c in stripe.Customer.list(created={"lt": start + 100}).data] == [first.id]
     assert [c.id for c in stripe.Customer.list(created={"lte": start + 100, "gte": start + 1}).data] == [second.id]
-    assert [c.id for c in stripe.Customer.list(test_clock="clock_abc").data] == [clocked.id]
-    assert clocked.test_clock == "clock_abc"
+    assert [c.id for c in stripe.Customer.list(test_clock=clock.id).data] == [clocked.id]
+    assert clocked.test_clock == clock.id
     assert clocked.id not in [c.id for c in stripe.Customer.list().data]
 
 
@@ -377,4 +378,5 @@ def test_default_payment_method_must_be_attached(api: Account) -> None:
         assert err.value.param == "invoice_settings[default_payment_method]"
     mine = stripe.PaymentMethod.attach("pm_card_visa", customer=customer.id)
     updated = stripe.Customer.modify(customer.id, invoice_settings={"default_payment_method": mine.id})
+    assert updated.invoice_settings is not None
     assert updated.invoice_settings.default_payment_method == mine.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,17 @@ def test_same_key_same_params_replays(server: LiveServer, api: Account) -> None:
     assert [p.id for p in stripe.Product.list().data] == [first.id]
     assert [e.type for e in stripe.Event.list().data] == ["product.created"]
     assert _count(server, "products", api) == 1
+
+
+def test_keys_expire_after_24_hours(server: LiveServer, api: Account) -> None:
+    first = stripe.Product.create(name="Day one", idempotency_key="key-ttl")
+    server.clock.advance(dt.timedelta(hours=23, minutes=59))
+    assert stripe.Product.create(name="Day one", idempotency_key="key-ttl").id == first.id
+    server.clock.advance(dt.timedelta(minutes=1))
+    # Forgotten after 24 hours: the key starts afresh, even with other parameters.
+    later = stripe.Product.create(name="Day two", idempotency_key="key-ttl")
+    assert later.id != first.id
+    assert response_of(later).headers.get("idempotent-replayed") is None
 
 
 def test_replay_does_not_rerun_the_work(api: Account) -> None:

@@ -79,7 +79,9 @@ def test_cancel_at_period_end_ends_instead_of_renewing(api: Account, server: Liv
 def test_trial_converts_and_bills(api: Account, server: LiveServer) -> None:
     customer = customer_with_card()
     sub = stripe.Subscription.create(
-        customer=customer.id, items=[{"price": monthly_price(1_000).id}], trial_period_days=7,
+        customer=customer.id,
+        items=[{"price": monthly_price(1_000).id}],
+        trial_period_days=7,
     )
     server.clock.advance(dt.timedelta(days=7))
     run_due(server, api, sub.id)
@@ -91,7 +93,9 @@ def test_trial_converts_and_bills(api: Account, server: LiveServer) -> None:
 def test_trial_without_payment_method_pauses_when_asked(api: Account, server: LiveServer) -> None:
     customer = stripe.Customer.create(email="nocard@example.com")
     sub = stripe.Subscription.create(
-        customer=customer.id, items=[{"price": monthly_price(1_000).id}], trial_period_days=7,
+        customer=customer.id,
+        items=[{"price": monthly_price(1_000).id}],
+        trial_period_days=7,
         trial_settings={"end_behavior": {"missing_payment_method": "pause"}},
     )
     server.clock.advance(dt.timedelta(days=8))

@@ -41,7 +41,9 @@ def test_error_if_incomplete_creates_nothing(api: Account) -> None:
     price = monthly_price(1_000)
     with pytest.raises(stripe.CardError) as err:
         stripe.Subscription.create(
-            customer=customer.id, items=[{"price": price.id}], payment_behavior="error_if_incomplete",
+            customer=customer.id,
+            items=[{"price": price.id}],
+            payment_behavior="error_if_incomplete",
         )
     assert err.value.http_status == 402
     assert stripe.Subscription.list(customer=customer.id, status="all").data == []

@@ -40,7 +40,9 @@ def test_always_invoice_bills_the_difference_now(api: Account, server: LiveServe
     server.clock.advance(dt.timedelta(days=10))
     item = sub["items"].data[0]
     updated = stripe.Subscription.modify(
-        sub.id, items=[{"id": item.id, "price": pro.id}], proration_behavior="always_invoice",
+        sub.id,
+        items=[{"id": item.id, "price": pro.id}],
+        proration_behavior="always_invoice",
     )
     invoice = stripe.Invoice.retrieve(str(updated.latest_invoice))
     assert invoice.billing_reason == "subscription_update"
@@ -67,7 +69,10 @@ def test_cancel_now_with_proration_and_final_invoice(api: Account, server: LiveS
     customer, sub = _subscribe(monthly_price(3_100))
     server.clock.advance(dt.timedelta(days=10))
     canceled = stripe.Subscription.cancel(
-        sub.id, prorate=True, invoice_now=True, cancellation_details={"feedback": "too_expensive"},
+        sub.id,
+        prorate=True,
+        invoice_now=True,
+        cancellation_details={"feedback": "too_expensive"},
     )
     assert canceled.status == "canceled"
     details = canceled.to_dict()["cancellation_details"]
@@ -85,9 +90,11 @@ def test_discount_given_with_the_change_applies_to_its_invoice(api: Account, ser
     server.clock.advance(dt.timedelta(days=10))
     item = sub["items"].data[0]
     updated = stripe.Subscription.modify(
-        sub.id, items=[{"id": item.id, "price": pro.id}], proration_behavior="always_invoice",
+        sub.id,
+        items=[{"id": item.id, "price": pro.id}],
+        proration_behavior="always_invoice",
         discounts=[{"coupon": coupon.id}],
     )
-    invoice = stripe.Invoice.retrieve(updated.latest_invoice)
+    invoice = stripe.Invoice.retrieve(str(updated.latest_invoice))
     # Credit -2_100 and charge 4_200 are each halved by the coupon: -1_050 + 2_100.
     assert invoice.total == 1_050

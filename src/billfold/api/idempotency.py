@@ -8,12 +8,13 @@ has not committed yet).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from billfold.context import Ctx
 from billfold.errors import IdempotencyError
@@ -36,14 +37,25 @@ def fingerprint(method: str, path: str, params: dict[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
-def lookup(ctx: Ctx, key: str, request_fingerprint: str) -> StoredResponse | None:
-    """The stored response for ``key``, or None; a mismatched reuse is an error."""
+def lookup(ctx: Ctx, key: str, request_fingerprint: str, *, ttl: dt.timedelta) -> StoredResponse | None:
+    """The stored response for ``key``, or None; a mismatched reuse is an error.
+
+    A record older than ``ttl`` is forgotten (deleted in this transaction), so the key
+    may be used afresh, as Stripe does after 24 hours.
+    """
+    where = (IdempotencyRecord.account_id == ctx.account_id, IdempotencyRecord.key == key)
     row = ctx.session.execute(
         select(
-            IdempotencyRecord.request_fingerprint, IdempotencyRecord.status_code, IdempotencyRecord.response_body
-        ).where(IdempotencyRecord.account_id == ctx.account_id, IdempotencyRecord.key == key),
+            IdempotencyRecord.request_fingerprint,
+            IdempotencyRecord.status_code,
+            IdempotencyRecord.response_body,
+            IdempotencyRecord.created,
+        ).where(*where),
     ).first()
     if row is None:
+        return None
+    if row[3] <= ctx.clock.now() - ttl:
+        ctx.session.execute(delete(IdempotencyRecord).where(*where))
         return None
     if row[0] != request_fingerprint:
         raise IdempotencyError(

@@ -8,6 +8,7 @@ Render last. A failure anywhere rolls the whole unit back.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
@@ -65,6 +66,10 @@ def _checked_version(asked: str | None, default: str) -> str:
     if _VERSION.match(asked) is None:
         raise InvalidRequestError(f"Invalid Stripe API version: {asked[:64]}", param="Stripe-Version")
     return asked
+
+
+def _ttl(state: ApiState) -> dt.timedelta:
+    return dt.timedelta(hours=state.settings.idempotency_ttl_hours)
 
 
 class _KeyRace(Exception):  # noqa: N818 - internal control flow, never rendered
@@ -196,7 +201,7 @@ def _run(  # noqa: PLR0917 - the request's parts, read once by the caller
         if len(key) > 255:
             raise InvalidRequestError("Idempotency keys must be at most 255 characters.", param="Idempotency-Key")
         fingerprint = idempotency.fingerprint(ep.method, request.url.path, raw)
-        stored = idempotency.lookup(ctx, key, fingerprint)
+        stored = idempotency.lookup(ctx, key, fingerprint, ttl=_ttl(state))
         if stored is not None:
             return stored.status_code, stored.body, True
         status, body = _run_idempotent(ctx, ep, params, request.path_params)
@@ -241,7 +246,12 @@ def _replay_after_race(
     with state.db.unit(readonly=True) as unit:
         account_id = state.auth.account_id(unit, headers.get(b"authorization"), headers.get(b"stripe-account"))
         ctx = Ctx(unit, account_id, state.clock)
-        stored = idempotency.lookup(ctx, key, idempotency.fingerprint(ep.method, request.url.path, raw))
+        stored = idempotency.lookup(
+            ctx,
+            key,
+            idempotency.fingerprint(ep.method, request.url.path, raw),
+            ttl=_ttl(state),
+        )
     if stored is None:
         raise ConflictError(
             "There is currently another in-progress request using this Stripe token (idempotency key). "

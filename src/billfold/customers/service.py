@@ -95,7 +95,10 @@ def _apply(ctx: Ctx, customer: Customer, data: dict[str, Any]) -> None:
             from billfold.payments import require_attached_payment_method  # payments imports customers
 
             require_attached_payment_method(
-                ctx, customer.id, settings["default_payment_method"], param="invoice_settings[default_payment_method]",
+                ctx,
+                customer.id,
+                settings["default_payment_method"],
+                param="invoice_settings[default_payment_method]",
             )
         customer.invoice_settings = {**(customer.invoice_settings or {}), **settings}
     if "metadata" in data:

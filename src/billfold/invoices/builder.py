@@ -80,11 +80,15 @@ def active_discounts(ctx: Ctx, *, subscription_id: str | None, customer_id: str)
         target = subscription_id if owner == "subscription" else customer_id
         if target is None:
             continue
-        stmt = select(Discount, Coupon).join(Coupon, Coupon.pk == Discount.coupon_pk).where(
-            Discount.account_id == ctx.account_id,
-            column == target,
-            Discount.deleted_at.is_(None),
-            or_(Discount.end.is_(None), Discount.end > now),
+        stmt = (
+            select(Discount, Coupon)
+            .join(Coupon, Coupon.pk == Discount.coupon_pk)
+            .where(
+                Discount.account_id == ctx.account_id,
+                column == target,
+                Discount.deleted_at.is_(None),
+                or_(Discount.end.is_(None), Discount.end > now),
+            )
         )
         if owner == "customer":
             stmt = stmt.where(Discount.subscription_id.is_(None))
@@ -94,7 +98,7 @@ def active_discounts(ctx: Ctx, *, subscription_id: str | None, customer_id: str)
     return [AppliedDiscount(d.id, c) for d, c in rows]
 
 
-def create_invoice(  # noqa: PLR0913 - an invoice is made of all of these
+def create_invoice(
     ctx: Ctx,
     customer: Customer,
     *,
@@ -173,7 +177,9 @@ def _end_used_once(ctx: Ctx, invoice: Invoice, discounts: list[AppliedDiscount])
 def write_lines(ctx: Ctx, invoice: Invoice, lines: list[DraftLine], discounts: list[AppliedDiscount]) -> None:
     """Write ``lines`` (replacing none) and recompute the invoice's totals."""
     allocation = allocate_discounts(
-        [LineAmount(line.amount, line.product_id, line.discountable) for line in lines], discounts, invoice.currency,
+        [LineAmount(line.amount, line.product_id, line.discountable) for line in lines],
+        discounts,
+        invoice.currency,
     )
     per_discount: dict[str, int] = {}
     for position, (line, parts) in enumerate(zip(lines, allocation, strict=True)):

@@ -66,7 +66,9 @@ def _fixed(lines: list[LineAmount], remaining: list[int], coupon: Coupon, curren
 
 
 def allocate_discounts(
-    lines: list[LineAmount], discounts: list[AppliedDiscount], currency: str,
+    lines: list[LineAmount],
+    discounts: list[AppliedDiscount],
+    currency: str,
 ) -> list[list[tuple[str, int]]]:
     """For each line, ``[(discount_id, amount), ...]`` in the order discounts apply."""
     remaining = [line.amount for line in lines]

@@ -99,7 +99,12 @@ def _apply_balance(ctx: Ctx, invoice: Invoice, customer: Customer) -> None:
     invoice.ending_balance = balance
     if change:
         transaction = apply_balance_change(
-            ctx, customer, change, invoice.currency, type_="applied_to_invoice", invoice_id=invoice.id,
+            ctx,
+            customer,
+            change,
+            invoice.currency,
+            type_="applied_to_invoice",
+            invoice_id=invoice.id,
         )
         invoice.ending_balance = transaction.ending_balance
     invoice.amount_remaining = invoice.amount_due
@@ -153,8 +158,9 @@ def void_invoice(ctx: Ctx, invoice: Invoice) -> Invoice:
     before = invoice_payload(ctx, invoice)
     consumed = (invoice.starting_balance or 0) - (invoice.ending_balance or 0)
     if consumed:
-        apply_balance_change(ctx, invoice.customer_id, consumed, invoice.currency, type_="unapplied_from_invoice",
-                             invoice_id=invoice.id)
+        apply_balance_change(
+            ctx, invoice.customer_id, consumed, invoice.currency, type_="unapplied_from_invoice", invoice_id=invoice.id
+        )
     invoice.status = "void"
     invoice.voided_at = ctx.clock.now()
     invoice.amount_remaining = 0

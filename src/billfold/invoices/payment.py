@@ -61,8 +61,10 @@ def pay_invoice(
 ) -> PaymentOutcome:
     """Try to collect ``invoice``; a decline is recorded and returned, not raised."""
     if invoice.status not in {"open", "uncollectible"}:
-        raise InvalidRequestError(f"Invoice is already {invoice.status}.", code="invoice_not_editable"
-                                  if invoice.status == "draft" else "status_transition_invalid")
+        raise InvalidRequestError(
+            f"Invoice is already {invoice.status}.",
+            code="invoice_not_editable" if invoice.status == "draft" else "status_transition_invalid",
+        )
     if paid_out_of_band or invoice.amount_remaining == 0:
         mark_paid(ctx, invoice)
         return PaymentOutcome(paid=True)
@@ -70,11 +72,19 @@ def pay_invoice(
     if pm_id is None:
         return _failed(ctx, invoice, None, _no_payment_method())
     method: PaymentMethod = require_attached_payment_method(
-        ctx, invoice.customer_id, pm_id, param="payment_method" if payment_method_id else "default_payment_method",
+        ctx,
+        invoice.customer_id,
+        pm_id,
+        param="payment_method" if payment_method_id else "default_payment_method",
     )
     result = charge_invoice_attempt(
-        ctx, gateway, invoice_id=invoice.id, payment_method=method, amount=invoice.amount_remaining,
-        currency=invoice.currency, attempt_number=invoice.attempt_count + 1,
+        ctx,
+        gateway,
+        invoice_id=invoice.id,
+        payment_method=method,
+        amount=invoice.amount_remaining,
+        currency=invoice.currency,
+        attempt_number=invoice.attempt_count + 1,
     )
     invoice.attempt_count += 1
     invoice.attempted = True

@@ -88,7 +88,7 @@ def _urls(inv: Invoice, base_url: str) -> dict[str, str | None]:
     }
 
 
-def invoice_object(  # noqa: PLR0913 - what an invoice shows comes from several rows
+def invoice_object(
     inv: Invoice,
     lines: Sequence[InvoiceLine],
     *,
@@ -127,7 +127,11 @@ def invoice_object(  # noqa: PLR0913 - what an invoice shows comes from several 
         "attempted": inv.attempted,
         "auto_advance": inv.auto_advance,
         "automatic_tax": {
-            "disabled_reason": None, "enabled": False, "liability": None, "provider": None, "status": None,
+            "disabled_reason": None,
+            "enabled": False,
+            "liability": None,
+            "provider": None,
+            "status": None,
         },
         "automatically_finalizes_at": None,
         "billing_reason": inv.billing_reason,
@@ -193,7 +197,9 @@ def invoice_object(  # noqa: PLR0913 - what an invoice shows comes from several 
         "total_pretax_credit_amounts": [
             {"amount": d["amount"], "credit_balance_transaction": None, "discount": d["discount"], "type": "discount"}
             for d in inv.total_discount_amounts
-        ] if total_discount else [],
+        ]
+        if total_discount
+        else [],
         "total_taxes": [],
         "webhooks_delivered_at": ts(inv.created),
     }

@@ -48,7 +48,9 @@ def invoice_item_object(item: InvoiceItem) -> dict[str, Any]:
     }
 
 
-def pricing_details(price_id: str | None, product_id: str | None, unit_amount_decimal: str | None) -> dict[str, Any] | None:
+def pricing_details(
+    price_id: str | None, product_id: str | None, unit_amount_decimal: str | None
+) -> dict[str, Any] | None:
     if price_id is None:
         return None
     return {

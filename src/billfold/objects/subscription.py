@@ -68,7 +68,9 @@ def _cancellation(sub: Subscription) -> dict[str, Any]:
 
 
 def subscription_object(
-    sub: Subscription, items: Sequence[tuple[SubscriptionItem, Price]], discount_ids: Sequence[str],
+    sub: Subscription,
+    items: Sequence[tuple[SubscriptionItem, Price]],
+    discount_ids: Sequence[str],
 ) -> dict[str, Any]:
     """A subscription with all its items."""
     return {

@@ -31,8 +31,13 @@ def _unused_time_credit(ctx: Ctx, sub: Subscription) -> None:
     lines = []
     for item, price in items:
         lines += proration_lines(
-            ItemTerms(item.id, price, item.quantity), None, names, at=now,
-            period_start=sub.current_period_start, period_end=sub.current_period_end, subscription_id=sub.id,
+            ItemTerms(item.id, price, item.quantity),
+            None,
+            names,
+            at=now,
+            period_start=sub.current_period_start,
+            period_end=sub.current_period_end,
+            subscription_id=sub.id,
         )
     lines = [line for line in lines if line.amount != 0]
     if lines:
@@ -45,8 +50,15 @@ def _final_invoice(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *, coll
     customer = get_customer(ctx, sub.customer_id, param="customer", include_deleted=True)
     now = ctx.clock.now()
     invoice = create_invoice(
-        ctx, customer, currency=sub.currency, lines=[], billing_reason="subscription_update", period_start=now,
-        period_end=now, subscription_id=sub.id, collection_method=sub.collection_method,
+        ctx,
+        customer,
+        currency=sub.currency,
+        lines=[],
+        billing_reason="subscription_update",
+        period_start=now,
+        period_end=now,
+        subscription_id=sub.id,
+        collection_method=sub.collection_method,
         days_until_due=sub.days_until_due,
     )
     sub.latest_invoice_id = invoice.id
@@ -58,7 +70,12 @@ def _final_invoice(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *, coll
 
 
 def cancel_subscription(
-    ctx: Ctx, gateway: PaymentGateway, sub: Subscription, data: dict[str, Any], *, collect: bool = True,
+    ctx: Ctx,
+    gateway: PaymentGateway,
+    sub: Subscription,
+    data: dict[str, Any],
+    *,
+    collect: bool = True,
 ) -> Subscription:
     """End ``sub`` now; ``prorate`` credits unused time, ``invoice_now`` bills what is pending.
 

@@ -36,7 +36,9 @@ class ItemChange:
 
 
 def plan_item_changes(
-    ctx: Ctx, current: list[tuple[SubscriptionItem, Price]], entries: list[dict[str, Any]],
+    ctx: Ctx,
+    current: list[tuple[SubscriptionItem, Price]],
+    entries: list[dict[str, Any]],
 ) -> list[ItemChange]:
     """Every current item (changed or not) plus the added ones, checked for compatibility."""
     by_id = {item.id: ItemChange(item, price, item.quantity, price, item.quantity) for item, price in current}
@@ -68,7 +70,8 @@ def plan_item_changes(
     remaining = [(c.new_price, f"{c.param}[price]") for c in result if c.new_price is not None]
     if not remaining:
         raise InvalidRequestError(
-            "A subscription must keep at least one item; to end it, cancel the subscription.", param="items",
+            "A subscription must keep at least one item; to end it, cancel the subscription.",
+            param="items",
         )
     check_compatible(remaining)
     return result

@@ -62,7 +62,9 @@ def _anchor(data: dict[str, Any], start: dt.datetime, trial_end: dt.datetime | N
     if data.get("billing_cycle_anchor") is None:
         return trial_end or start
     anchor = from_unix(int(data["billing_cycle_anchor"]))
-    limit = period_start(trial_end or start, price.recurring_interval or "month", price.recurring_interval_count or 1, 1)
+    limit = period_start(
+        trial_end or start, price.recurring_interval or "month", price.recurring_interval_count or 1, 1
+    )
     if anchor < (trial_end or start) or anchor > limit:
         raise InvalidRequestError(
             "billing_cycle_anchor must be in the future and within one billing period of the start "
@@ -74,15 +76,19 @@ def _anchor(data: dict[str, Any], start: dt.datetime, trial_end: dt.datetime | N
 
 def _check_payment_setup(ctx: Ctx, customer: Customer, data: dict[str, Any]) -> None:
     if data.get("default_payment_method"):
-        require_attached_payment_method(ctx, customer.id, data["default_payment_method"], param="default_payment_method")
+        require_attached_payment_method(
+            ctx, customer.id, data["default_payment_method"], param="default_payment_method"
+        )
     if data.get("collection_method") == "send_invoice" and data.get("days_until_due") is None:
         raise InvalidRequestError(
             "Missing required param: days_until_due (required with collection_method=send_invoice).",
-            code="parameter_missing", param="days_until_due",
+            code="parameter_missing",
+            param="days_until_due",
         )
     if data.get("days_until_due") is not None and data.get("collection_method") != "send_invoice":
         raise InvalidRequestError(
-            "days_until_due can only be set when collection_method is send_invoice.", param="days_until_due",
+            "days_until_due can only be set when collection_method is send_invoice.",
+            param="days_until_due",
         )
     if data.get("payment_behavior") == "pending_if_incomplete":
         raise InvalidRequestError(
@@ -91,28 +97,51 @@ def _check_payment_setup(ctx: Ctx, customer: Customer, data: dict[str, Any]) -> 
         )
 
 
-def _subscription_row(ctx: Ctx, customer: Customer, data: dict[str, Any], *, currency: str, start: dt.datetime,
-                      anchor: dt.datetime, period: tuple[dt.datetime, dt.datetime],
-                      trial_end: dt.datetime | None) -> Subscription:
+def _subscription_row(
+    ctx: Ctx,
+    customer: Customer,
+    data: dict[str, Any],
+    *,
+    currency: str,
+    start: dt.datetime,
+    anchor: dt.datetime,
+    period: tuple[dt.datetime, dt.datetime],
+    trial_end: dt.datetime | None,
+) -> Subscription:
     now = ctx.clock.now()
     cancel_at = from_unix(data["cancel_at"]) if isinstance(data.get("cancel_at"), int) else None
     if cancel_at is not None and cancel_at <= now:
         raise InvalidRequestError("cancel_at must be in the future.", param="cancel_at")
     return Subscription(
-        id=new_id("sub"), account_id=ctx.account_id, created=now, customer_id=customer.id,
-        status="trialing" if trial_end else "incomplete", currency=currency,
+        id=new_id("sub"),
+        account_id=ctx.account_id,
+        created=now,
+        customer_id=customer.id,
+        status="trialing" if trial_end else "incomplete",
+        currency=currency,
         collection_method=data.get("collection_method") or "charge_automatically",
-        days_until_due=data.get("days_until_due"), default_payment_method_id=data.get("default_payment_method"),
-        description=data.get("description"), billing_cycle_anchor=anchor, start_date=start,
-        current_period_start=period[0], current_period_end=period[1], cancel_at=cancel_at,
-        cancel_at_period_end=bool(data.get("cancel_at_period_end")), trial_start=now if trial_end else None,
-        trial_end=trial_end, trial_settings=data.get("trial_settings"), pause_collection=data.get("pause_collection"),
-        on_behalf_of=data.get("on_behalf_of"), test_clock_id=customer.test_clock_id, metadata_=data.get("metadata") or {},
+        days_until_due=data.get("days_until_due"),
+        default_payment_method_id=data.get("default_payment_method"),
+        description=data.get("description"),
+        billing_cycle_anchor=anchor,
+        start_date=start,
+        current_period_start=period[0],
+        current_period_end=period[1],
+        cancel_at=cancel_at,
+        cancel_at_period_end=bool(data.get("cancel_at_period_end")),
+        trial_start=now if trial_end else None,
+        trial_end=trial_end,
+        trial_settings=data.get("trial_settings"),
+        pause_collection=data.get("pause_collection"),
+        on_behalf_of=data.get("on_behalf_of"),
+        test_clock_id=customer.test_clock_id,
+        metadata_=data.get("metadata") or {},
     )
 
 
-def _first_lines(ctx: Ctx, sub: Subscription, items: list[tuple[SubscriptionItem, Price]], *,
-                 prorate_partial: bool) -> list[DraftLine]:
+def _first_lines(
+    ctx: Ctx, sub: Subscription, items: list[tuple[SubscriptionItem, Price]], *, prorate_partial: bool
+) -> list[DraftLine]:
     names = product_names(ctx, [p for _, p in items])
     start, end = sub.current_period_start, sub.current_period_end
     if sub.trial_end is not None:
@@ -132,7 +161,11 @@ def _first_lines(ctx: Ctx, sub: Subscription, items: list[tuple[SubscriptionItem
 
 
 def create_subscription(
-    ctx: Ctx, gateway: PaymentGateway, data: dict[str, Any], *, collect: bool = True,
+    ctx: Ctx,
+    gateway: PaymentGateway,
+    data: dict[str, Any],
+    *,
+    collect: bool = True,
 ) -> Subscription:
     """Create the subscription and its first invoice, and try to collect it per ``payment_behavior``.
 
@@ -157,21 +190,36 @@ def create_subscription(
     else:
         period = period_containing(anchor, interval, count, now)
         period = (min(period[0], start), period[1])
-    sub = _subscription_row(ctx, customer, data, currency=first.currency, start=start, anchor=anchor, period=period,
-                            trial_end=trial_end)
+    sub = _subscription_row(
+        ctx, customer, data, currency=first.currency, start=start, anchor=anchor, period=period, trial_end=trial_end
+    )
     ctx.session.add(sub)
     ctx.session.flush()
     items = _create_items(ctx, sub, resolved)
     full_amount = sum(amount_for_quantity(p, i.quantity) for i, p in items)
     if data.get("discounts"):
-        apply_discounts(ctx, data["discounts"], customer_id=customer.id, subscription_id=sub.id, amount=full_amount,
-                        currency=sub.currency)
+        apply_discounts(
+            ctx,
+            data["discounts"],
+            customer_id=customer.id,
+            subscription_id=sub.id,
+            amount=full_amount,
+            currency=sub.currency,
+        )
     record_event(ctx, "customer.subscription.created", subscription_payload(ctx, sub))
     lines = _first_lines(ctx, sub, items, prorate_partial=data.get("proration_behavior") != "none")
     invoice = create_invoice(
-        ctx, customer, currency=sub.currency, lines=lines, billing_reason="subscription_create",
-        period_start=now, period_end=now, subscription_id=sub.id, collection_method=sub.collection_method,
-        days_until_due=sub.days_until_due, default_payment_method_id=None,
+        ctx,
+        customer,
+        currency=sub.currency,
+        lines=lines,
+        billing_reason="subscription_create",
+        period_start=now,
+        period_end=now,
+        subscription_id=sub.id,
+        collection_method=sub.collection_method,
+        days_until_due=sub.days_until_due,
+        default_payment_method_id=None,
     )
     sub.latest_invoice_id = invoice.id
     if not collect:
@@ -185,9 +233,15 @@ def _create_items(ctx: Ctx, sub: Subscription, resolved: list[ResolvedItem]) -> 
     items = []
     for entry in resolved:
         item = SubscriptionItem(
-            id=new_id("si"), account_id=ctx.account_id, created=sub.created, subscription_id=sub.id,
-            price_id=entry.price.id, quantity=entry.quantity, current_period_start=sub.current_period_start,
-            current_period_end=sub.current_period_end, metadata_=entry.metadata,
+            id=new_id("si"),
+            account_id=ctx.account_id,
+            created=sub.created,
+            subscription_id=sub.id,
+            price_id=entry.price.id,
+            quantity=entry.quantity,
+            current_period_start=sub.current_period_start,
+            current_period_end=sub.current_period_end,
+            metadata_=entry.metadata,
         )
         ctx.session.add(item)
         items.append((item, entry.price))
@@ -196,8 +250,11 @@ def _create_items(ctx: Ctx, sub: Subscription, resolved: list[ResolvedItem]) -> 
 
 
 def _collect_first(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, invoice: Invoice, behavior: str) -> None:
-    """Stripe's payment_behavior: a failed first payment leaves ``incomplete`` or, with
-    ``error_if_incomplete``, fails the whole request (nothing is created)."""
+    """Collect the first invoice as ``payment_behavior`` says.
+
+    A failed first payment leaves the subscription ``incomplete`` or, with
+    ``error_if_incomplete``, fails the whole request (nothing is created).
+    """
     if invoice.status == "paid":
         return
     if sub.collection_method == "send_invoice":

@@ -32,7 +32,9 @@ def discount_end(coupon: Coupon, start: dt.datetime) -> dt.datetime | None:
 def _has_paid_invoice(ctx: Ctx, customer_id: str) -> bool:
     return bool(
         ctx.session.scalar(
-            select(exists().where(Invoice.customer_id == customer_id, Invoice.status == "paid", Invoice.amount_paid > 0)),
+            select(
+                exists().where(Invoice.customer_id == customer_id, Invoice.status == "paid", Invoice.amount_paid > 0)
+            ),
         ),
     )
 
@@ -61,17 +63,24 @@ def apply_discounts(
         given = [key for key in ("coupon", "promotion_code", "discount") if entry.get(key)]
         if len(given) != 1:
             raise InvalidRequestError(
-                "Each discount needs exactly one of coupon or promotion_code.", param=f"{where}[coupon]",
+                "Each discount needs exactly one of coupon or promotion_code.",
+                param=f"{where}[coupon]",
             )
         if given[0] == "discount":
             raise InvalidRequestError(
-                "Reusing an existing discount is not supported; pass its coupon instead.", param=f"{where}[discount]",
+                "Reusing an existing discount is not supported; pass its coupon instead.",
+                param=f"{where}[discount]",
             )
         promo = None
         if given[0] == "promotion_code":
             promo = check_promotion_code(
-                ctx, entry["promotion_code"], customer_id=customer_id, amount=amount, currency=currency,
-                param=f"{where}[promotion_code]", has_prior_transactions=_has_paid_invoice(ctx, customer_id),
+                ctx,
+                entry["promotion_code"],
+                customer_id=customer_id,
+                amount=amount,
+                currency=currency,
+                param=f"{where}[promotion_code]",
+                has_prior_transactions=_has_paid_invoice(ctx, customer_id),
             )
             coupon = promo.coupon
         else:
@@ -81,9 +90,15 @@ def apply_discounts(
         seen.add(coupon.pk)
         record_redemption(ctx, coupon, promo, param=f"{where}[{given[0]}]")
         discount = Discount(
-            id=new_id("di"), account_id=ctx.account_id, created=now, coupon_pk=coupon.pk,
-            promotion_code_id=promo.id if promo else None, customer_id=customer_id,
-            subscription_id=subscription_id, start=now, end=discount_end(coupon, now),
+            id=new_id("di"),
+            account_id=ctx.account_id,
+            created=now,
+            coupon_pk=coupon.pk,
+            promotion_code_id=promo.id if promo else None,
+            customer_id=customer_id,
+            subscription_id=subscription_id,
+            start=now,
+            end=discount_end(coupon, now),
         )
         ctx.session.add(discount)
         made.append(discount)

@@ -33,7 +33,9 @@ def resolve_price(ctx: Ctx, item: dict[str, Any], param: str) -> Price:
         )
     if not given:
         raise InvalidRequestError(
-            f"Missing required param: {param}[price].", code="parameter_missing", param=f"{param}[price]",
+            f"Missing required param: {param}[price].",
+            code="parameter_missing",
+            param=f"{param}[price]",
         )
     if given[0] == "price_data":
         data = {**item["price_data"], "active": False}
@@ -43,7 +45,8 @@ def resolve_price(ctx: Ctx, item: dict[str, Any], param: str) -> Price:
     # ``allow_inactive`` is never a request parameter: schedules set it for their phases' prices.
     if not price.active and not item.get("allow_inactive"):
         raise InvalidRequestError(
-            f"The price specified is inactive. This field only accepts active prices.", param=f"{param}[price]",
+            "The price specified is inactive. This field only accepts active prices.",
+            param=f"{param}[price]",
         )
     return price
 
@@ -61,10 +64,12 @@ def check_compatible(prices: list[tuple[Price, str]]) -> None:
             )
         if price.id in seen:
             raise InvalidRequestError(
-                "Cannot add multiple subscription items with the same price.", param=param,
+                "Cannot add multiple subscription items with the same price.",
+                param=param,
             )
         seen.add(price.id)
-        assert first is not None
+        if first is None:
+            continue
         if price.currency != first.currency:
             raise InvalidRequestError(
                 f"All prices on a subscription must have the same currency; {price.id} is in {price.currency}, "

@@ -108,7 +108,7 @@ def _day(value: dt.datetime) -> str:
     return format_date(value.date(), "d MMM yyyy", locale="en")
 
 
-def proration_lines(  # noqa: PLR0913
+def proration_lines(
     old: ItemTerms | None,
     new: ItemTerms | None,
     names: dict[str, str],

@@ -54,7 +54,10 @@ def _index(anchor: dt.datetime, interval: Interval, count: int, at: dt.datetime)
 
 
 def period_containing(
-    anchor: dt.datetime, interval: Interval, count: int, at: dt.datetime,
+    anchor: dt.datetime,
+    interval: Interval,
+    count: int,
+    at: dt.datetime,
 ) -> tuple[dt.datetime, dt.datetime]:
     """``(start, end)`` of the period of ``anchor``'s cycle that contains ``at``."""
     n = _index(anchor, interval, count, at)

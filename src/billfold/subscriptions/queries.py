@@ -15,7 +15,11 @@ __all__ = ["get_subscription", "list_subscriptions_query", "live_items", "subscr
 
 
 def get_subscription(
-    ctx: Ctx, subscription_id: str, *, param: str | None = "subscription", for_update: bool = False,
+    ctx: Ctx,
+    subscription_id: str,
+    *,
+    param: str | None = "subscription",
+    for_update: bool = False,
 ) -> Subscription:
     """A subscription of this account, or 404; ``for_update`` locks the row (PostgreSQL)."""
     stmt = select(Subscription).where(Subscription.account_id == ctx.account_id, Subscription.id == subscription_id)

@@ -1,5 +1,7 @@
-"""What time does to a subscription: renewals, trial ends, scheduled cancellations,
-pause resumes and expiring incomplete subscriptions.
+"""What time does to a subscription.
+
+Renewals, trial ends, scheduled cancellations, pause resumes and expiring incomplete
+subscriptions.
 
 :func:`advance_subscription` brings one subscription up to ``ctx.clock.now()``, one
 step at a time, and is what the worker and test clocks call. Each cycle invoice has a
@@ -102,7 +104,7 @@ def _collect(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, invoice: Invo
         pay_invoice(ctx, gateway, invoice)
 
 
-def _resume_collection(ctx: Ctx, sub: Subscription, boundary: dt.datetime) -> None:
+def _resume_collection(sub: Subscription, boundary: dt.datetime) -> None:
     pause = sub.pause_collection
     if pause and pause.get("resumes_at") is not None and pause["resumes_at"] <= to_unix(boundary):
         sub.pause_collection = None
@@ -116,8 +118,9 @@ def renew_once(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *, collect:
     boundary = sub.current_period_end
     items = live_items(ctx, sub.id)
     price = items[0][1]
-    new_end = step(boundary, sub.billing_cycle_anchor, price.recurring_interval or "month",
-                   price.recurring_interval_count or 1)
+    new_end = step(
+        boundary, sub.billing_cycle_anchor, price.recurring_interval or "month", price.recurring_interval_count or 1
+    )
     key = renewal_key(sub, boundary)
     already = ctx.session.scalar(select(exists().where(Invoice.renewal_key == key)))
     before = subscription_payload(ctx, sub)
@@ -127,7 +130,7 @@ def renew_once(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *, collect:
         sub.status = "active"
     for item, _price in items:
         item.current_period_start, item.current_period_end = boundary, new_end
-    _resume_collection(ctx, sub, boundary)
+    _resume_collection(sub, boundary)
     ctx.session.flush()
     invoice = None
     if not already:
@@ -136,12 +139,22 @@ def renew_once(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, *, collect:
         if sub.cancel_at is not None and boundary < sub.cancel_at < new_end:
             # Ending inside the new period bills only its share of it, as a proration (Stripe's cancel_at).
             share, length = int((sub.cancel_at - boundary).total_seconds()), int((new_end - boundary).total_seconds())
-            lines = [replace(line, amount=prorate(line.amount, share, length), period_end=sub.cancel_at,
-                             proration=True) for line in lines]
+            lines = [
+                replace(line, amount=prorate(line.amount, share, length), period_end=sub.cancel_at, proration=True)
+                for line in lines
+            ]
         invoice = create_invoice(
-            ctx, customer, currency=sub.currency, lines=lines, billing_reason="subscription_cycle",
-            period_start=old_start, period_end=boundary, subscription_id=sub.id,
-            collection_method=sub.collection_method, days_until_due=sub.days_until_due, renewal_key=key,
+            ctx,
+            customer,
+            currency=sub.currency,
+            lines=lines,
+            billing_reason="subscription_cycle",
+            period_start=old_start,
+            period_end=boundary,
+            subscription_id=sub.id,
+            collection_method=sub.collection_method,
+            days_until_due=sub.days_until_due,
+            renewal_key=key,
         )
         sub.latest_invoice_id = invoice.id
         if collect:

@@ -53,7 +53,8 @@ def _payment(ctx: Ctx, sub: Subscription, data: dict[str, Any]) -> None:
     if sub.collection_method == "send_invoice" and sub.days_until_due is None:
         raise InvalidRequestError(
             "Missing required param: days_until_due (required with collection_method=send_invoice).",
-            code="parameter_missing", param="days_until_due",
+            code="parameter_missing",
+            param="days_until_due",
         )
     if sub.collection_method == "charge_automatically":
         sub.days_until_due = None
@@ -68,7 +69,8 @@ def _trial(ctx: Ctx, sub: Subscription, data: dict[str, Any]) -> None:
         raise InvalidRequestError("Invalid timestamp: must be in the future.", param="trial_end")
     if sub.status != "trialing":
         raise InvalidRequestError(
-            "trial_end can only be changed while the subscription is trialing.", param="trial_end",
+            "trial_end can only be changed while the subscription is trialing.",
+            param="trial_end",
         )
     sub.trial_end = end
     # As in Stripe, the trial's end becomes the billing cycle anchor, and the items' period ends with it.
@@ -89,7 +91,11 @@ def _discounts(ctx: Ctx, sub: Subscription, data: dict[str, Any]) -> None:
     if data["discounts"]:
         amount = sum(amount_for_quantity(p, i.quantity) for i, p in live_items(ctx, sub.id))
         apply_discounts(
-            ctx, data["discounts"], customer_id=sub.customer_id, subscription_id=sub.id, amount=amount,
+            ctx,
+            data["discounts"],
+            customer_id=sub.customer_id,
+            subscription_id=sub.id,
+            amount=amount,
             currency=sub.currency,
         )
 
@@ -106,7 +112,11 @@ def apply_settings(ctx: Ctx, sub: Subscription, data: dict[str, Any]) -> None:
     _trial(ctx, sub, data)
     if "pause_collection" in data:
         pause = data["pause_collection"]
-        if pause is not None and pause.get("resumes_at") is not None and from_unix(pause["resumes_at"]) <= ctx.clock.now():
+        if (
+            pause is not None
+            and pause.get("resumes_at") is not None
+            and from_unix(pause["resumes_at"]) <= ctx.clock.now()
+        ):
             raise InvalidRequestError("resumes_at must be in the future.", param="pause_collection[resumes_at]")
         sub.pause_collection = pause
     if "metadata" in data:

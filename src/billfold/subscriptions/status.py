@@ -20,7 +20,9 @@ def _subscription(ctx: Ctx, invoice: Invoice) -> Subscription | None:
     if invoice.subscription_id is None:
         return None
     return ctx.session.scalars(
-        select(Subscription).where(Subscription.id == invoice.subscription_id, Subscription.account_id == ctx.account_id),
+        select(Subscription).where(
+            Subscription.id == invoice.subscription_id, Subscription.account_id == ctx.account_id
+        ),
     ).one_or_none()
 
 

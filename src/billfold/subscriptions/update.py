@@ -53,7 +53,8 @@ def _proration_at(ctx: Ctx, sub: Subscription, data: dict[str, Any]) -> dt.datet
     at = from_unix(data["proration_date"])
     if not sub.current_period_start <= at < sub.current_period_end:
         raise InvalidRequestError(
-            "proration_date must fall within the subscription's current billing period.", param="proration_date",
+            "proration_date must fall within the subscription's current billing period.",
+            param="proration_date",
         )
     return at
 
@@ -84,9 +85,14 @@ def _write_items(ctx: Ctx, sub: Subscription, changes: list[ItemChange]) -> None
             if change.new_price is None:
                 continue
             change.item = SubscriptionItem(
-                id=new_id("si"), account_id=ctx.account_id, created=now, subscription_id=sub.id,
-                price_id=change.new_price.id, quantity=change.new_quantity,
-                current_period_start=sub.current_period_start, current_period_end=sub.current_period_end,
+                id=new_id("si"),
+                account_id=ctx.account_id,
+                created=now,
+                subscription_id=sub.id,
+                price_id=change.new_price.id,
+                quantity=change.new_quantity,
+                current_period_start=sub.current_period_start,
+                current_period_end=sub.current_period_end,
                 metadata_=change.metadata or {},
             )
             ctx.session.add(change.item)
@@ -107,8 +113,13 @@ def _prorations(ctx: Ctx, sub: Subscription, changes: list[ItemChange], at: dt.d
         if not change.changes_amount:
             continue
         lines += proration_lines(
-            _terms(change, new=False), _terms(change, new=True), names, at=at,
-            period_start=sub.current_period_start, period_end=sub.current_period_end, subscription_id=sub.id,
+            _terms(change, new=False),
+            _terms(change, new=True),
+            names,
+            at=at,
+            period_start=sub.current_period_start,
+            period_end=sub.current_period_end,
+            subscription_id=sub.id,
         )
     return [line for line in lines if line.amount != 0 or not line.proration]
 
@@ -118,7 +129,9 @@ def _with_item_ids(lines: list[DraftLine], changes: list[ItemChange]) -> list[Dr
     from dataclasses import replace
 
     ids = {c.new_price.id: c.item.id for c in changes if c.new_price is not None and c.item is not None}
-    return [replace(line, subscription_item_id=line.subscription_item_id or ids.get(line.price_id or "")) for line in lines]
+    return [
+        replace(line, subscription_item_id=line.subscription_item_id or ids.get(line.price_id or "")) for line in lines
+    ]
 
 
 def _reset_period(ctx: Ctx, sub: Subscription, now: dt.datetime) -> None:
@@ -134,20 +147,38 @@ def _reset_period(ctx: Ctx, sub: Subscription, now: dt.datetime) -> None:
     ctx.session.flush()
 
 
-def _invoice_now(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, lines: list[DraftLine],  # noqa: PLR0913
-                 behavior: str, *, collect: bool) -> Invoice:
+def _invoice_now(
+    ctx: Ctx,
+    gateway: PaymentGateway,
+    sub: Subscription,
+    lines: list[DraftLine],
+    behavior: str,
+    *,
+    collect: bool,
+) -> Invoice:
     customer = get_customer(ctx, sub.customer_id, param="customer", include_deleted=True)
     now = ctx.clock.now()
     invoice = create_invoice(
-        ctx, customer, currency=sub.currency, lines=lines, billing_reason="subscription_update",
-        period_start=now, period_end=now, subscription_id=sub.id, collection_method=sub.collection_method,
+        ctx,
+        customer,
+        currency=sub.currency,
+        lines=lines,
+        billing_reason="subscription_update",
+        period_start=now,
+        period_end=now,
+        subscription_id=sub.id,
+        collection_method=sub.collection_method,
         days_until_due=sub.days_until_due,
     )
     sub.latest_invoice_id = invoice.id
     if not collect:  # a preview: the draft as it would be finalized, nothing numbered or charged
         return invoice
     finalize_invoice(ctx, invoice)
-    if invoice.status == "open" and sub.collection_method == "charge_automatically" and behavior != "default_incomplete":
+    if (
+        invoice.status == "open"
+        and sub.collection_method == "charge_automatically"
+        and behavior != "default_incomplete"
+    ):
         outcome = pay_invoice(ctx, gateway, invoice)
         if not outcome.paid and outcome.error is not None and behavior == "error_if_incomplete":
             raise outcome.error
@@ -155,7 +186,12 @@ def _invoice_now(ctx: Ctx, gateway: PaymentGateway, sub: Subscription, lines: li
 
 
 def update_subscription(
-    ctx: Ctx, gateway: PaymentGateway, sub: Subscription, data: dict[str, Any], *, collect: bool = True,
+    ctx: Ctx,
+    gateway: PaymentGateway,
+    sub: Subscription,
+    data: dict[str, Any],
+    *,
+    collect: bool = True,
 ) -> UpdateResult:
     """Apply ``data`` to ``sub``; emits ``customer.subscription.updated`` with what changed.
 
@@ -166,7 +202,7 @@ def update_subscription(
     if sub.status in _ENDED and set(data) - _ENDED_ALLOWED:
         raise InvalidRequestError(
             "A canceled subscription can only update its cancellation_details and metadata.",
-            param=sorted(set(data) - _ENDED_ALLOWED)[0],
+            param=min(set(data) - _ENDED_ALLOWED),
         )
     if sub.schedule_id is not None and (cancel := [k for k in ("cancel_at", "cancel_at_period_end") if k in data]):
         raise InvalidRequestError(
@@ -190,10 +226,27 @@ def update_subscription(
     apply_settings(ctx, sub, data)
     invoice = None
     if _resets_anchor(sub, changes, data):
-        invoice = _update_resetting_anchor(ctx, gateway, sub, changes, at, behavior, payment_behavior,
-                                           collect=collect)
+        invoice = _update_resetting_anchor(
+            ctx,
+            gateway,
+            sub,
+            changes,
+            at=at,
+            behavior=behavior,
+            payment_behavior=payment_behavior,
+            collect=collect,
+        )
     else:
-        invoice = _update_in_period(ctx, gateway, sub, changes, at, behavior, payment_behavior, collect=collect)
+        invoice = _update_in_period(
+            ctx,
+            gateway,
+            sub,
+            changes,
+            at=at,
+            behavior=behavior,
+            payment_behavior=payment_behavior,
+            collect=collect,
+        )
     if collect and data.get("default_payment_method"):
         from billfold.jobs.dunning import pay_after_new_payment_method  # jobs imports subscriptions
 
@@ -204,9 +257,16 @@ def update_subscription(
     return UpdateResult(sub, invoice)
 
 
-def _update_in_period(  # noqa: PLR0913
-    ctx: Ctx, gateway: PaymentGateway, sub: Subscription, changes: list[ItemChange], at: dt.datetime,
-    behavior: str, payment_behavior: str, *, collect: bool,
+def _update_in_period(
+    ctx: Ctx,
+    gateway: PaymentGateway,
+    sub: Subscription,
+    changes: list[ItemChange],
+    *,
+    at: dt.datetime,
+    behavior: str,
+    payment_behavior: str,
+    collect: bool,
 ) -> Invoice | None:
     in_trial = sub.status == "trialing"
     lines = [] if behavior == "none" or in_trial else _prorations(ctx, sub, changes, at)
@@ -220,21 +280,28 @@ def _update_in_period(  # noqa: PLR0913
     return None
 
 
-def _update_resetting_anchor(  # noqa: PLR0913
-    ctx: Ctx, gateway: PaymentGateway, sub: Subscription, changes: list[ItemChange], at: dt.datetime,
-    behavior: str, payment_behavior: str, *, collect: bool,
+def _update_resetting_anchor(
+    ctx: Ctx,
+    gateway: PaymentGateway,
+    sub: Subscription,
+    changes: list[ItemChange],
+    *,
+    at: dt.datetime,
+    behavior: str,
+    payment_behavior: str,
+    collect: bool,
 ) -> Invoice:
     now = ctx.clock.now()
     was_trialing = sub.status == "trialing"
-    credits = []
+    unused: list[DraftLine] = []
     if behavior != "none" and not was_trialing:
         # Unused time is credited from proration_date when given, as for in-period changes.
-        credits = _prorations(ctx, sub, [_credit_only(c) for c in changes if c.old_price is not None], at)
+        unused = _prorations(ctx, sub, [_credit_only(c) for c in changes if c.old_price is not None], at)
     _write_items(ctx, sub, changes)
     _reset_period(ctx, sub, now)
     items = live_items(ctx, sub.id)
     names = product_names(ctx, [p for _, p in items])
-    lines = credits + period_lines(items, names, sub.current_period_start, sub.current_period_end, sub.id)
+    lines = unused + period_lines(items, names, sub.current_period_start, sub.current_period_end, sub.id)
     if was_trialing:
         sub.status = "active"
     return _invoice_now(ctx, gateway, sub, lines, payment_behavior, collect=collect)

@@ -21,7 +21,8 @@ main{max-width:760px;margin:48px auto;padding:0 24px}
 h1{font-size:28px;margin:0 0 8px}h2{font-size:18px;margin-top:32px}
 .card{background:#fff;border:1px solid #e3e8ee;border-radius:8px;padding:20px 24px;margin:16px 0}
 code{background:#eef2f7;padding:1px 5px;border-radius:4px;font-size:14px}
-a{color:#5469d4}table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e8ee;font-size:14px}
+a{color:#5469d4}table{border-collapse:collapse;width:100%}
+td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e8ee;font-size:14px}
 .m{font-family:ui-monospace,Menlo,monospace;font-weight:600;width:70px}
 """
 
@@ -74,7 +75,8 @@ def routes(settings: Settings) -> list[Route]:
             "<h1>API reference</h1><p>Every endpoint this server implements, generated from its request "
             "models. Parameters and shapes follow Stripe's API; see <a href='/openapi.json'>/openapi.json</a> "
             "for each parameter's type and limits.</p>"
-            f"<div class=card><table><tr><th>Method</th><th>Path</th><th>What it does</th></tr>{''.join(rows)}</table></div>"
+            "<div class=card><table><tr><th>Method</th><th>Path</th><th>What it does</th></tr>"
+            f"{''.join(rows)}</table></div>"
             "<p><a href='/'>Back</a></p>"
         )
         return HTMLResponse(_page("Billfold API reference", body))

@@ -33,8 +33,14 @@ __all__ = [
 Quantity = Annotated[int, Field(ge=0, le=1_000_000_000)]
 ProrationBehavior = Literal["always_invoice", "create_prorations", "none"]
 Feedback = Literal[
-    "customer_service", "low_quality", "missing_features", "other", "switched_service", "too_complex",
-    "too_expensive", "unused",
+    "customer_service",
+    "low_quality",
+    "missing_features",
+    "other",
+    "switched_service",
+    "too_complex",
+    "too_expensive",
+    "unused",
 ]
 
 
@@ -124,9 +130,9 @@ class SubscriptionCreate(Params):
     metadata: Metadata = None
     off_session: bool | None = None
     on_behalf_of: Emptyable[Text] = None
-    payment_behavior: Literal[
-        "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-    ] | None = None
+    payment_behavior: (
+        Literal["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"] | None
+    ) = None
     proration_behavior: ProrationBehavior | None = None
     trial_end: Timestamp | Literal["now"] | None = None
     trial_from_plan: bool | None = None
@@ -151,9 +157,9 @@ class SubscriptionUpdate(Params):
     off_session: bool | None = None
     on_behalf_of: Emptyable[Text] = None
     pause_collection: Emptyable[PauseCollection] = None
-    payment_behavior: Literal[
-        "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-    ] | None = None
+    payment_behavior: (
+        Literal["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"] | None
+    ) = None
     proration_behavior: ProrationBehavior | None = None
     proration_date: Timestamp | None = None
     trial_end: Timestamp | Literal["now"] | None = None
@@ -188,10 +194,21 @@ class SubscriptionRetrieve(Params):
 class SubscriptionList(ListParams):
     customer: Text | None = None
     price: Text | None = None
-    status: Literal[
-        "active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing",
-        "unpaid",
-    ] | None = None
+    status: (
+        Literal[
+            "active",
+            "all",
+            "canceled",
+            "ended",
+            "incomplete",
+            "incomplete_expired",
+            "past_due",
+            "paused",
+            "trialing",
+            "unpaid",
+        ]
+        | None
+    ) = None
     collection_method: Literal["charge_automatically", "send_invoice"] | None = None
     created: Created | None = None
     current_period_end: Created | None = None

@@ -41,17 +41,24 @@ def list_(ctx: Ctx, params: SubscriptionList) -> dict[str, Any]:
     stmt = range_filter(stmt, Subscription.current_period_end, params.current_period_end)
     stmt = range_filter(stmt, Subscription.current_period_start, params.current_period_start)
     return paginate(
-        ctx, Subscription, stmt, limit=params.limit, starting_after=params.starting_after,
-        ending_before=params.ending_before, serialize=lambda s: subscription_payload(ctx, s),
-        url="/v1/subscriptions", kind="subscription",
+        ctx,
+        Subscription,
+        stmt,
+        limit=params.limit,
+        starting_after=params.starting_after,
+        ending_before=params.ending_before,
+        serialize=lambda s: subscription_payload(ctx, s),
+        url="/v1/subscriptions",
+        kind="subscription",
     )
 
 
 # Before ``/v1/subscriptions/{subscription}``, or "search" would be taken for an id.
 @router.get("/v1/subscriptions/search", SubscriptionSearch, "Search subscriptions", "search_result")
 def search(ctx: Ctx, params: SubscriptionSearch) -> dict[str, Any]:
-    found = search_subscriptions(ctx, params.query, limit=params.limit, page=params.page,
-                                 total_count=params.total_count)
+    found = search_subscriptions(
+        ctx, params.query, limit=params.limit, page=params.page, total_count=params.total_count
+    )
     result: dict[str, Any] = {
         "object": "search_result",
         "data": [subscription_payload(ctx, s) for s in found.rows],
@@ -83,7 +90,10 @@ def cancel(ctx: Ctx, params: SubscriptionCancel, subscription: str) -> dict[str,
 
 
 @router.post(
-    "/v1/subscriptions/{subscription}/resume", SubscriptionResume, "Resume a paused subscription", "subscription",
+    "/v1/subscriptions/{subscription}/resume",
+    SubscriptionResume,
+    "Resume a paused subscription",
+    "subscription",
 )
 def resume(ctx: Ctx, params: SubscriptionResume, subscription: str) -> dict[str, Any]:
     sub = get_subscription(ctx, subscription, param="subscription", for_update=True)
