@@ -77,6 +77,9 @@ def demo(
     typer.echo(f"  API reference:     {base}/docs/api")
     typer.echo(f"  OpenAPI document:  {base}/openapi.json")
     typer.echo(f"  API base:          {base}/v1")
+    if result.invoice_url:
+        typer.echo(f"  A hosted invoice:  {result.invoice_url}")
+        typer.echo(f"  Its PDF:           {result.invoice_url}/pdf")
     typer.echo(f"  Demo secret key:   {result.secret_key}")
     typer.echo("")
     typer.echo(f"  curl {base}/v1/customers -u {result.secret_key}:")

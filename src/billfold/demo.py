@@ -23,10 +23,12 @@ from billfold.clock import Clock, SystemClock
 from billfold.config import Settings
 from billfold.context import Ctx
 from billfold.coupons import create_coupon, create_promotion_code
-from billfold.customers.service import create_customer
+from billfold.customers.service import create_customer, update_customer
 from billfold.db import Database
 from billfold.ids import new_id
-from billfold.models import Account, ApiKey, Coupon, Customer, Price, Product, PromotionCode
+from billfold.models import Account, ApiKey, Coupon, Customer, Invoice, Price, Product, PromotionCode
+from billfold.payments import attach_payment_method, get_gateway
+from billfold.subscriptions.create import create_subscription
 
 __all__ = ["DEMO_ACCOUNT_ID", "DEMO_BUSINESS_NAME", "DemoResult", "demo_secret_key", "seed_demo"]
 
@@ -184,6 +186,7 @@ class DemoResult:
     business_name: str
     account_id: str
     secret_key: str
+    invoice_url: str | None = None
 
 
 def _base62(data: bytes) -> str:
@@ -294,6 +297,28 @@ def _seed_customers(ctx: Ctx) -> None:
             create_customer(ctx, customer)
 
 
+def _seed_subscription(ctx: Ctx) -> str | None:
+    """Ada subscribes to Pro monthly with a test Visa: a paid invoice to look at."""
+    customer = ctx.session.scalars(
+        select(Customer).where(Customer.account_id == ctx.account_id, Customer.email == _CUSTOMERS[0]["email"]),
+    ).one_or_none()
+    if customer is None:
+        return None
+    invoice = ctx.session.scalars(
+        select(Invoice).where(Invoice.customer_id == customer.id).order_by(Invoice.pk),
+    ).first()
+    if invoice is None:
+        gateway = get_gateway()
+        card = attach_payment_method(ctx, gateway, "pm_card_visa", customer.id)
+        update_customer(ctx, customer.id, {"invoice_settings": {"default_payment_method": card.id}})
+        price_id = ctx.session.scalar(
+            select(Price.id).where(Price.account_id == ctx.account_id, Price.lookup_key == "pro_monthly"),
+        )
+        sub = create_subscription(ctx, gateway, {"customer": customer.id, "items": [{"price": price_id}]})
+        invoice = ctx.session.scalars(select(Invoice).where(Invoice.id == sub.latest_invoice_id)).one()
+    return f"{ctx.public_base_url}/i/{invoice.access_token}"
+
+
 def seed_demo(settings: Settings, *, clock: Clock | None = None) -> DemoResult:
     """Create (or complete) the demo account and its data; safe to run any number of times."""
     clock = clock or SystemClock()
@@ -302,10 +327,22 @@ def seed_demo(settings: Settings, *, clock: Clock | None = None) -> DemoResult:
         with db.unit_of_work() as session:
             _ensure_account(session, clock)
             key = _ensure_key(session, clock, settings.secret_key)
-            ctx = Ctx(session, DEMO_ACCOUNT_ID, clock, api_version=settings.api_version)
+            ctx = Ctx(
+                session,
+                DEMO_ACCOUNT_ID,
+                clock,
+                api_version=settings.api_version,
+                public_base_url=settings.public_base_url.rstrip("/"),
+            )
             _seed_catalog(ctx)
             _seed_coupons(ctx)
             _seed_customers(ctx)
+            invoice_url = _seed_subscription(ctx)
     finally:
         db.close()
-    return DemoResult(business_name=DEMO_BUSINESS_NAME, account_id=DEMO_ACCOUNT_ID, secret_key=key)
+    return DemoResult(
+        business_name=DEMO_BUSINESS_NAME,
+        account_id=DEMO_ACCOUNT_ID,
+        secret_key=key,
+        invoice_url=invoice_url,
+    )
