@@ -60,3 +60,46 @@ def test_trial_creates_zero_invoice(api: Account) -> None:
     invoice = stripe.Invoice.retrieve(str(sub.latest_invoice))
     assert invoice.total == 0
     assert invoice.status == "paid"
+
+
+def test_paying_the_open_first_invoice_with_a_new_card_activates(api: Account) -> None:
+    customer = customer_with_card("pm_card_chargeCustomerFail")
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": monthly_price(1_000).id}])
+    assert sub.status == "incomplete"
+    card = stripe.PaymentMethod.attach("pm_card_visa", customer=customer.id)
+    paid = stripe.Invoice.pay(str(sub.latest_invoice), payment_method=card.id)
+    assert paid.status == "paid"
+    assert paid.attempt_count == 2
+    assert stripe.Subscription.retrieve(sub.id).status == "active"
+
+
+def test_pause_collection_on_create_keeps_renewals_as_drafts(api: Account) -> None:
+    customer = customer_with_card()
+    # pause_collection on create is a Billfold extension (Stripe takes it on updates only).
+    sub = stripe.Subscription.create(  # type: ignore[call-arg]
+        customer=customer.id,
+        items=[{"price": monthly_price(1_000).id}],
+        pause_collection={"behavior": "keep_as_draft"},
+    )
+    assert sub.pause_collection is not None
+    assert sub.pause_collection.behavior == "keep_as_draft"
+
+
+def test_add_invoice_items_join_the_first_invoice(api: Account) -> None:
+    customer = customer_with_card()
+    setup_fee = stripe.Price.create(unit_amount=2_500, currency="usd", product_data={"name": "Setup"})
+    sub = stripe.Subscription.create(
+        customer=customer.id,
+        items=[{"price": monthly_price(1_000).id}],
+        add_invoice_items=[{"price": setup_fee.id, "quantity": 2}],
+    )
+    invoice = stripe.Invoice.retrieve(str(sub.latest_invoice))
+    # 1_000 for the month and 2 x 2_500 for setup.
+    assert invoice.total == 6_000
+    with pytest.raises(stripe.InvalidRequestError) as err:
+        stripe.Subscription.create(
+            customer=customer.id,
+            items=[{"price": monthly_price(1_000).id}],
+            add_invoice_items=[{"quantity": 1}],
+        )
+    assert err.value.param == "add_invoice_items[0][price]"

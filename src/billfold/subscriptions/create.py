@@ -20,7 +20,7 @@ from billfold.models import Customer, Invoice, Price, Subscription, Subscription
 from billfold.money import prorate
 from billfold.payments import PaymentGateway, require_attached_payment_method
 from billfold.subscriptions.discounts import apply_discounts
-from billfold.subscriptions.items import ResolvedItem, check_compatible, resolve_price
+from billfold.subscriptions.items import ResolvedItem, add_invoice_items, check_compatible, resolve_price
 from billfold.subscriptions.lines import period_lines, product_names, trial_lines
 from billfold.subscriptions.periods import period_containing, period_start
 from billfold.subscriptions.queries import subscription_payload
@@ -207,6 +207,8 @@ def create_subscription(
             currency=sub.currency,
         )
     record_event(ctx, "customer.subscription.created", subscription_payload(ctx, sub))
+    if data.get("add_invoice_items"):
+        add_invoice_items(ctx, customer.id, sub.id, data["add_invoice_items"])
     lines = _first_lines(ctx, sub, items, prorate_partial=data.get("proration_behavior") != "none")
     invoice = create_invoice(
         ctx,

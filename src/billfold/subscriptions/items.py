@@ -10,7 +10,7 @@ from billfold.context import Ctx
 from billfold.errors import InvalidRequestError
 from billfold.models import Price
 
-__all__ = ["ResolvedItem", "check_compatible", "resolve_price"]
+__all__ = ["ResolvedItem", "add_invoice_items", "check_compatible", "resolve_price"]
 
 
 @dataclass(slots=True)
@@ -87,3 +87,45 @@ def check_compatible(prices: list[tuple[Price, str]]) -> None:
                 "subscription must have the same billing interval.",
                 param=param,
             )
+
+
+def add_invoice_items(ctx: Ctx, customer_id: str, subscription_id: str, entries: list[dict[str, Any]]) -> None:
+    """``add_invoice_items[]``: one-off charges for the subscription's next invoice.
+
+    They go through the invoice item service (as ``POST /v1/invoiceitems``) as pending
+    items of the subscription; errors name ``add_invoice_items[i][…]``.
+    """
+    from billfold.invoices.items import create_invoice_item  # invoices build on subscriptions' lines
+
+    for index, entry in enumerate(entries):
+        where = f"add_invoice_items[{index}]"
+        data: dict[str, Any] = {
+            "customer": customer_id,
+            "subscription": subscription_id,
+            "quantity": entry.get("quantity") or 1,
+        }
+        if entry.get("price") and entry.get("price_data"):
+            raise InvalidRequestError(
+                "You may only specify one of these parameters: price, price_data.",
+                code="parameters_exclusive",
+                param=f"{where}[price]",
+            )
+        if entry.get("price"):
+            data["pricing"] = {"price": entry["price"]}
+        elif entry.get("price_data"):
+            data["price_data"] = entry["price_data"]
+        else:
+            raise InvalidRequestError(
+                f"Missing required param: {where}[price].",
+                code="parameter_missing",
+                param=f"{where}[price]",
+            )
+        for key in ("discountable", "metadata"):
+            if key in entry:
+                data[key] = entry[key]
+        try:
+            create_invoice_item(ctx, data)
+        except InvalidRequestError as exc:
+            inner = "price" if (exc.param or "").startswith("pricing") else exc.param
+            exc.param = f"{where}[{inner}]" if inner else where
+            raise

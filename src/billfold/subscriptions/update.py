@@ -25,6 +25,7 @@ from billfold.invoices.payment import pay_invoice
 from billfold.models import Invoice, Price, Subscription, SubscriptionItem
 from billfold.payments import PaymentGateway
 from billfold.subscriptions.changes import ItemChange, plan_item_changes
+from billfold.subscriptions.items import add_invoice_items
 from billfold.subscriptions.lines import ItemTerms, period_lines, product_names, proration_lines
 from billfold.subscriptions.periods import period_start
 from billfold.subscriptions.queries import live_items, subscription_payload
@@ -224,6 +225,8 @@ def update_subscription(
     # Settings first (discounts, collection method, payment method…): an immediate invoice
     # made by this update must already see them, as on Stripe.
     apply_settings(ctx, sub, data)
+    if data.get("add_invoice_items"):
+        add_invoice_items(ctx, sub.customer_id, sub.id, data["add_invoice_items"])
     invoice = None
     if _resets_anchor(sub, changes, data):
         invoice = _update_resetting_anchor(

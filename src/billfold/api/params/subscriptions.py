@@ -130,6 +130,8 @@ class SubscriptionCreate(Params):
     metadata: Metadata = None
     off_session: bool | None = None
     on_behalf_of: Emptyable[Text] = None
+    # Stripe takes pause_collection on updates only; Billfold also accepts it on create.
+    pause_collection: PauseCollection | None = None
     payment_behavior: (
         Literal["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"] | None
     ) = None
