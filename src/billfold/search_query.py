@@ -9,7 +9,8 @@ operator and a value. Strings are quoted with ``'`` or ``"`` (a backslash escape
 quote); numbers and timestamps are bare (or quoted) integers. ``:`` is equality, ``~`` a
 case-insensitive substring (fields that allow it, three characters at least), and
 ``>``, ``>=``, ``<``, ``<=`` compare numbers and timestamps. Each resource declares its
-fields with :class:`SearchField`; anything else is a 400 naming ``query``.
+fields with :class:`SearchField`; anything else is a 400 naming ``query``. A boolean field
+takes ``'true'`` or ``'false'``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ MAX_INTEGER = 2**63 - 1  # what a BIGINT column compares with
 _OPERATORS = (">=", "<=", ":", "~", ">", "<")  # two-character ones first
 _COMPARISONS = frozenset({">=", "<=", ">", "<"})
 
-Kind = Literal["string", "number", "timestamp", "metadata"]
+Kind = Literal["string", "number", "timestamp", "metadata", "boolean"]
+_BOOLEANS = ("true", "false")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,9 @@ class _Parser:
         scan.pos += len(op)
         spec = self.fields[name]
         if op in _COMPARISONS and spec.kind not in {"number", "timestamp"}:
-            raise _error(f"'{op}' only works on numbers and timestamps, not on {name}.")
+            ordered = sorted(field for field, other in self.fields.items() if other.kind in {"number", "timestamp"})
+            where = ", ".join(ordered) or "numbers and timestamps"
+            raise _error(f"'{op}' only works on {where}, not on {name}.")
         if op == "~" and not spec.substring:
             raise _error(f"'~' (substring) does not work on {name}.")
         return op
@@ -172,8 +176,9 @@ class _Parser:
             raise _error(f"a substring search (~) needs at least {MIN_SUBSTRING} characters, got '{value}'.")
         if spec.normalize is not None:
             value = spec.normalize(value)
-        if spec.choices and value not in spec.choices:
-            raise _error(f"{name} must be one of {', '.join(spec.choices)}, got '{value}'.")
+        choices = _BOOLEANS if spec.kind == "boolean" else spec.choices
+        if choices and value not in choices:
+            raise _error(f"{name} must be one of {', '.join(choices)}, got '{value}'.")
         return value
 
     def clause(self) -> _Clause:
@@ -236,6 +241,9 @@ def _condition(clause: _Clause, spec: SearchField) -> ColumnElement[bool]:
         match = _compare(column, clause.op, value)
         return ~match if clause.negated else match
     text = str(clause.value)
+    if spec.kind == "boolean":
+        truth: ColumnElement[bool] = column.is_(text == "true")
+        return ~truth if clause.negated else truth
     match = column.icontains(text, autoescape=True) if clause.op == "~" else column == text
     return or_(column.is_(None), ~match) if clause.negated else match
 

@@ -67,7 +67,7 @@ def search(ctx: Ctx, params: CustomerSearch) -> dict[str, Any]:
     )
     result: dict[str, Any] = {
         "object": "search_result",
-        "data": [customer_object(c) for c in found.customers],
+        "data": [customer_object(c) for c in found.rows],
         "has_more": found.has_more,
         "next_page": found.next_page,
         "url": _SEARCH_URL,
