@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import or_, select, update
 
@@ -13,7 +14,7 @@ from billfold.ids import new_id, random_token
 from billfold.invoices.discounts import AppliedDiscount, LineAmount, allocate_discounts
 from billfold.models import Coupon, Customer, Discount, Invoice, InvoiceItem, InvoiceLine
 
-__all__ = ["DraftLine", "active_discounts", "create_invoice", "pending_items", "write_lines"]
+__all__ = ["DraftLine", "active_discounts", "create_invoice", "line_fields", "pending_items", "write_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,29 +197,51 @@ def write_lines(ctx: Ctx, invoice: Invoice, lines: list[DraftLine], discounts: l
     ctx.session.flush()
 
 
+def line_fields(
+    *,
+    account_id: str,
+    invoice_id: str,
+    created: dt.datetime,
+    line: DraftLine,
+    position: int,
+    parts: list[tuple[str, int]],
+) -> dict[str, Any]:
+    """The columns of the invoice line written for ``line`` (shared with the bulk renewal path)."""
+    return {
+        "id": new_id("il"),
+        "account_id": account_id,
+        "created": created,
+        "invoice_id": invoice_id,
+        "position": position,
+        "invoice_item_id": line.invoice_item_id,
+        "subscription_id": line.subscription_id,
+        "subscription_item_id": line.subscription_item_id,
+        "price_id": line.price_id,
+        "product_id": line.product_id,
+        "description": line.description,
+        "amount": line.amount,
+        "currency": line.currency,
+        "quantity": line.quantity,
+        "unit_amount_decimal": line.unit_amount_decimal,
+        "period_start": line.period_start,
+        "period_end": line.period_end,
+        "proration": line.proration,
+        "discountable": line.discountable,
+        "discount_amounts": [{"amount": amount, "discount": discount_id} for discount_id, amount in parts],
+        "metadata_": line.metadata,
+    }
+
+
 def _line_row(ctx: Ctx, invoice: Invoice, line: DraftLine, position: int, parts: list[tuple[str, int]]) -> InvoiceLine:
     return InvoiceLine(
-        id=new_id("il"),
-        account_id=ctx.account_id,
-        created=invoice.created,
-        invoice_id=invoice.id,
-        position=position,
-        invoice_item_id=line.invoice_item_id,
-        subscription_id=line.subscription_id,
-        subscription_item_id=line.subscription_item_id,
-        price_id=line.price_id,
-        product_id=line.product_id,
-        description=line.description,
-        amount=line.amount,
-        currency=line.currency,
-        quantity=line.quantity,
-        unit_amount_decimal=line.unit_amount_decimal,
-        period_start=line.period_start,
-        period_end=line.period_end,
-        proration=line.proration,
-        discountable=line.discountable,
-        discount_amounts=[{"amount": amount, "discount": discount_id} for discount_id, amount in parts],
-        metadata_=line.metadata,
+        **line_fields(
+            account_id=ctx.account_id,
+            invoice_id=invoice.id,
+            created=invoice.created,
+            line=line,
+            position=position,
+            parts=parts,
+        ),
     )
 
 

@@ -31,7 +31,7 @@ from billfold.context import Ctx
 from billfold.errors import CardError
 from billfold.events import diff, record_event
 from billfold.ids import new_id, random_token
-from billfold.invoices.builder import DraftLine
+from billfold.invoices.builder import DraftLine, line_fields
 from billfold.invoices.payment import record_declined_card
 from billfold.jobs.renewal_batch import Batch, Items, load_batch, looks_plain, plain_terms
 from billfold.models import (
@@ -86,27 +86,14 @@ def _event(ctx: Ctx, rows: _Rows, event_type: str, obj: dict[str, Any], previous
 def _line(invoice: SimpleNamespace, line: DraftLine, position: int) -> SimpleNamespace:
     """The row ``write_lines`` writes for ``line`` (no discounts on a plain renewal)."""
     return SimpleNamespace(
-        id=new_id("il"),
-        account_id=invoice.account_id,
-        created=invoice.created,
-        invoice_id=invoice.id,
-        position=position,
-        invoice_item_id=line.invoice_item_id,
-        subscription_id=line.subscription_id,
-        subscription_item_id=line.subscription_item_id,
-        price_id=line.price_id,
-        product_id=line.product_id,
-        description=line.description,
-        amount=line.amount,
-        currency=line.currency,
-        quantity=line.quantity,
-        unit_amount_decimal=line.unit_amount_decimal,
-        period_start=line.period_start,
-        period_end=line.period_end,
-        proration=line.proration,
-        discountable=line.discountable,
-        discount_amounts=[],
-        metadata_=line.metadata,
+        **line_fields(
+            account_id=invoice.account_id,
+            invoice_id=invoice.id,
+            created=invoice.created,
+            line=line,
+            position=position,
+            parts=[],
+        ),
     )
 
 
