@@ -52,7 +52,12 @@ def routes(settings: Settings) -> list[Route]:
             "<div class=card><h2>What runs here</h2><ul>"
             f"<li>The API at <code>{base}/v1</code> (secret keys as <code>Authorization: Bearer sk_test_…</code>)</li>"
             "<li><a href='/docs/api'>API reference</a> and the machine-readable "
-            "<a href='/openapi.json'>OpenAPI document</a></li></ul></div>"
+            "<a href='/openapi.json'>OpenAPI document</a></li>"
+            "<li>Hosted invoice pages and PDFs at <code>/i/…</code> (each invoice's "
+            "<code>hosted_invoice_url</code> and <code>invoice_pdf</code>), where customers can pay</li>"
+            "<li>The renewal worker (<code>billfold worker</code>, in-process under <code>billfold demo</code>): "
+            "renewals, trial ends, dunning retries and schedule phases as time passes</li>"
+            "<li>Coming next: the customer portal pages and the merchant dashboard</li></ul></div>"
             "<div class=card><h2>Use it from Python</h2><pre><code>import stripe\n"
             f'stripe.api_base = "{base}"\nstripe.api_key = "sk_test_…"\n'
             'stripe.Customer.create(email="jenny@example.com")</code></pre></div>'
