@@ -11,8 +11,9 @@ from billfold.context import Ctx
 from billfold.errors import InvalidRequestError, ResourceMissingError
 from billfold.models.base import AccountOwned
 from billfold.rows import TableRows
+from billfold.search_query import SearchPage
 
-__all__ = ["list_envelope", "paginate", "range_filter"]
+__all__ = ["list_envelope", "paginate", "range_filter", "search_envelope"]
 
 M = TypeVar("M", bound=AccountOwned)
 
@@ -29,6 +30,20 @@ def _cursor(ctx: Ctx, model: type[M], object_id: str, param: str, kind: str) -> 
     if pk is None:
         raise ResourceMissingError(kind, object_id, param=param)
     return pk
+
+
+def search_envelope(page: SearchPage, data: Sequence[dict[str, Any]], url: str) -> dict[str, Any]:
+    """``{"object": "search_result", ...}``; ``total_count`` only when it was asked for."""
+    result: dict[str, Any] = {
+        "object": "search_result",
+        "data": list(data),
+        "has_more": page.has_more,
+        "next_page": page.next_page,
+        "url": url,
+    }
+    if page.total_count is not None:
+        result["total_count"] = page.total_count
+    return result
 
 
 def paginate(

@@ -33,6 +33,7 @@ __all__ = [
     "Metadata",
     "Params",
     "RangeFilter",
+    "SearchParams",
     "Text",
     "Text12",
     "Text20",
@@ -165,6 +166,28 @@ class ListParams(Params):
     starting_after: Text | None = None
     ending_before: Text | None = None
     expand: Expand = None
+
+
+class SearchParams(Params):
+    """What every search endpoint takes; ``expand[]=total_count`` asks for the count.
+
+    ``total_count`` is not a path into the results, so it is kept out of ``expand``.
+    """
+
+    query: Text
+    limit: Annotated[int, Field(ge=1, le=100)] = 10
+    page: Text | None = None
+    expand_paths: Expand = Field(default=None, alias="expand")
+
+    @property
+    def expand(self) -> list[str] | None:
+        """The paths the pipeline expands in the results (everything but ``total_count``)."""
+        return [path for path in self.expand_paths or [] if path != "total_count"] or None
+
+    @property
+    def total_count(self) -> bool:
+        """Whether the caller asked for ``total_count``."""
+        return "total_count" in (self.expand_paths or [])
 
 
 # -- error mapping -------------------------------------------------------------

@@ -12,6 +12,7 @@ from billfold.api.params.base import (
     ListParams,
     Metadata,
     Params,
+    SearchParams,
     Text,
     Timestamp,
 )
@@ -152,20 +153,5 @@ class InvoiceLines(ListParams):
     pass
 
 
-class InvoiceSearch(Params):
-    """``expand[]=total_count`` asks for the count; it is not a path into the results."""
-
-    query: Text
-    limit: Annotated[int, Field(ge=1, le=100)] = 10
-    page: Text | None = None
-    expand_paths: Expand = Field(default=None, alias="expand")
-
-    @property
-    def expand(self) -> list[str] | None:
-        """The paths the pipeline expands in the results (everything but ``total_count``)."""
-        return [path for path in self.expand_paths or [] if path != "total_count"] or None
-
-    @property
-    def total_count(self) -> bool:
-        """Whether the caller asked for ``total_count``."""
-        return "total_count" in (self.expand_paths or [])
+class InvoiceSearch(SearchParams):
+    pass

@@ -6,7 +6,7 @@ from typing import Any
 
 from billfold import customers
 from billfold.api.expand import EXPANDERS
-from billfold.api.listing import list_envelope, paginate, range_filter
+from billfold.api.listing import list_envelope, paginate, range_filter, search_envelope
 from billfold.api.params.customers import (
     CustomerCreate,
     CustomerDelete,
@@ -65,16 +65,7 @@ def search(ctx: Ctx, params: CustomerSearch) -> dict[str, Any]:
     found = customers.search_customers(
         ctx, params.query, limit=params.limit, page=params.page, total_count=params.total_count
     )
-    result: dict[str, Any] = {
-        "object": "search_result",
-        "data": [customer_object(c) for c in found.rows],
-        "has_more": found.has_more,
-        "next_page": found.next_page,
-        "url": _SEARCH_URL,
-    }
-    if found.total_count is not None:
-        result["total_count"] = found.total_count
-    return result
+    return search_envelope(found, [customer_object(c) for c in found.rows], _SEARCH_URL)
 
 
 @router.get("/v1/customers/{customer}", CustomerRetrieve, "Retrieve a customer", "customer")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from billfold.api.listing import paginate, range_filter
+from billfold.api.listing import paginate, range_filter, search_envelope
 from billfold.api.params.invoices import (
     InvoiceAction,
     InvoiceCreate,
@@ -59,16 +59,7 @@ def list_(ctx: Ctx, params: InvoiceList) -> dict[str, Any]:
 @router.get("/v1/invoices/search", InvoiceSearch, "Search invoices", "search_result")
 def search(ctx: Ctx, params: InvoiceSearch) -> dict[str, Any]:
     found = search_invoices(ctx, params.query, limit=params.limit, page=params.page, total_count=params.total_count)
-    result: dict[str, Any] = {
-        "object": "search_result",
-        "data": [invoice_payload(ctx, i) for i in found.rows],
-        "has_more": found.has_more,
-        "next_page": found.next_page,
-        "url": "/v1/invoices/search",
-    }
-    if found.total_count is not None:
-        result["total_count"] = found.total_count
-    return result
+    return search_envelope(found, [invoice_payload(ctx, i) for i in found.rows], "/v1/invoices/search")
 
 
 @router.get("/v1/invoices/{invoice}", InvoiceRetrieve, "Retrieve an invoice", "invoice")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from billfold.api.listing import paginate, range_filter
+from billfold.api.listing import paginate, range_filter, search_envelope
 from billfold.api.params.subscriptions import (
     SubscriptionCancel,
     SubscriptionCreate,
@@ -59,16 +59,7 @@ def search(ctx: Ctx, params: SubscriptionSearch) -> dict[str, Any]:
     found = search_subscriptions(
         ctx, params.query, limit=params.limit, page=params.page, total_count=params.total_count
     )
-    result: dict[str, Any] = {
-        "object": "search_result",
-        "data": [subscription_payload(ctx, s) for s in found.rows],
-        "has_more": found.has_more,
-        "next_page": found.next_page,
-        "url": "/v1/subscriptions/search",
-    }
-    if found.total_count is not None:
-        result["total_count"] = found.total_count
-    return result
+    return search_envelope(found, [subscription_payload(ctx, s) for s in found.rows], "/v1/subscriptions/search")
 
 
 @router.get("/v1/subscriptions/{subscription}", SubscriptionRetrieve, "Retrieve a subscription", "subscription")
