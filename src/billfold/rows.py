@@ -23,13 +23,13 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, FromClause, Select, select, type_coerce
+from sqlalchemy import ColumnElement, Connection, FromClause, Select, Table, bindparam, cast, insert, select, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import JSON, Boolean, NullType, TypeEngine
 
 from billfold.db import UTCDateTime, driver_error
 
-__all__ = ["FastQuery", "FastSelect", "TableRows"]
+__all__ = ["FastInsert", "FastQuery", "FastSelect", "TableRows"]
 
 _UTC = dt.UTC
 _fromisoformat = dt.datetime.fromisoformat
@@ -182,3 +182,83 @@ class FastSelect(FastQuery):
         """Every matching row, in the statement's order."""
         make = self._table_rows.maker(conn.dialect)
         return [make(values) for values in self.rows(conn, params)]
+
+
+def _json_text(value: Any) -> str:  # noqa: ANN401 - any JSON-able value
+    return orjson.dumps(value).decode()
+
+
+def _binder(type_: TypeEngine[Any], dialect: Dialect) -> Converter | None:
+    """How to turn a Python value into what the driver takes for a column of ``type_``.
+
+    JSON is written with orjson (as text; PostgreSQL casts it in the statement). Anything
+    else keeps SQLAlchemy's own bind processing, which is what the ORM would have sent.
+    """
+    if isinstance(type_.dialect_impl(dialect), JSON):
+        return _json_text
+    return type_.dialect_impl(dialect).bind_processor(dialect)
+
+
+class _InsertPlan(NamedTuple):
+    sql: str
+    names: tuple[str, ...]  # the values' keys, in the driver's order
+    binders: tuple[Converter | None, ...]
+    named: bool  # pyformat/named (psycopg) rather than qmark (sqlite3)
+
+
+class FastInsert:
+    """An ``INSERT`` of fixed columns compiled once per dialect and run on the driver.
+
+    The write-side twin of :class:`FastQuery`: the ORM's unit-of-work bookkeeping and
+    SQLAlchemy's per-execution work cost several times what SQLite spends writing the row
+    (docs/architecture.md, "Request path"). Values are converted with SQLAlchemy's own bind
+    processors (datetimes, booleans) except JSON, which orjson writes. Nothing is read back.
+    """
+
+    def __init__(self, table: Table, columns: list[str]) -> None:
+        self._table = table
+        self._columns = columns
+        self._plans: dict[str, _InsertPlan] = {}
+
+    def _plan(self, dialect: Dialect) -> _InsertPlan:
+        plan = self._plans.get(dialect.name)
+        if plan is None:
+            values: dict[str, Any] = {}
+            for name in self._columns:
+                column = self._table.c[name]
+                value: Any = bindparam(name, type_=NullType())
+                if dialect.name == "postgresql" and isinstance(column.type.dialect_impl(dialect), JSON):
+                    value = cast(value, column.type)
+                values[name] = value
+            compiled = insert(self._table).values(values).compile(dialect=dialect)
+            order = tuple(compiled.positiontup) if dialect.positional and compiled.positiontup else tuple(self._columns)
+            binders = tuple(_binder(self._table.c[name].type, dialect) for name in order)
+            plan = self._plans[dialect.name] = _InsertPlan(str(compiled), order, binders, not dialect.positional)
+        return plan
+
+    def _args(self, plan: _InsertPlan, row: Mapping[str, Any]) -> Any:  # noqa: ANN401 - driver parameters
+        values = [
+            value if binder is None or value is None else binder(value)
+            for binder, value in zip(plan.binders, [row[name] for name in plan.names], strict=True)
+        ]
+        return dict(zip(plan.names, values, strict=True)) if plan.named else tuple(values)
+
+    def execute(self, conn: Connection, rows: list[Mapping[str, Any]]) -> None:
+        """Insert ``rows`` (each a mapping of every column named at construction)."""
+        if not rows:
+            return
+        plan = self._plan(conn.dialect)
+        args = [self._args(plan, row) for row in rows]
+        dispatch = conn.engine.dispatch
+        if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+            for one in args:
+                conn.exec_driver_sql(plan.sql, one)
+            return
+        driver: Any = conn.connection.driver_connection
+        try:
+            if len(args) == 1:
+                driver.execute(plan.sql, args[0])
+            else:
+                driver.cursor().executemany(plan.sql, args)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise driver_error(conn, exc, plan.sql) from exc

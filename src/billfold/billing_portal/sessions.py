@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select
+import orjson
+
+from sqlalchemy import Table, bindparam, select
 
 from billfold.accounts import connected_account_of
 from billfold.billing_portal.configurations import default_configuration
@@ -18,6 +20,7 @@ from billfold.events import record_event
 from billfold.ids import new_id
 from billfold.models import Customer, PortalConfiguration, PortalSession
 from billfold.objects.billing_portal import session_object
+from billfold.rows import FastInsert, FastQuery, TableRows
 
 __all__ = ["create_session", "session_url"]
 
@@ -32,54 +35,68 @@ def session_url(base_url: str, token: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Configuration:
-    """What a session needs of its configuration (``features`` only when a flow is checked)."""
+    """What a session needs of its configuration."""
 
     id: str
     default_return_url: str | None
-    features: dict[str, Any] | None
+    raw_features: Any  # as the driver returned it (parsed only when a flow is checked)
+
+    @property
+    def features(self) -> dict[str, Any]:
+        """The configuration's ``features``."""
+        return _json(self.raw_features)  # type: ignore[no-any-return]
 
 
-# Hot path: statements built once (SQLAlchemy caches their SQL), run on the unit's
-# connection, selecting only the columns a session needs; no ORM entity is loaded.
+# Hot path: statements compiled once per dialect and run on the driver (billfold.rows),
+# selecting only the columns a session needs; no ORM entity is loaded or written.
 _CFG = PortalConfiguration.__table__
-_CFG_COLUMNS = (_CFG.c.id, _CFG.c.active, _CFG.c.default_return_url)
-_CFG_BY_ID = (_CFG.c.account_id == bindparam("account_id"), _CFG.c.id == bindparam("configuration_id"))
-_CFG_DEFAULT = (_CFG.c.account_id == bindparam("account_id"), _CFG.c.is_default)
+_CFG_COLUMNS = (_CFG.c.id, _CFG.c.active, _CFG.c.default_return_url, _CFG.c.features)
 _CONFIGURATION = {
-    (given, with_features): select(*_CFG_COLUMNS, *((_CFG.c.features,) if with_features else ())).where(
-        *(_CFG_BY_ID if given else _CFG_DEFAULT)
+    given: FastQuery(
+        select(*_CFG_COLUMNS).where(
+            _CFG.c.account_id == bindparam("account_id"),
+            _CFG.c.id == bindparam("configuration_id") if given else _CFG.c.is_default,
+        )
     )
     for given in (True, False)
-    for with_features in (True, False)
 }
-_COLUMNS = [c for c in PortalSession.__table__.c if c.key != "pk"]
 _CUS = Customer.__table__
-_LIVE_CUSTOMER = select(_CUS.c.id).where(
-    _CUS.c.account_id == bindparam("account_id"), _CUS.c.id == bindparam("customer_id"), _CUS.c.deleted_at.is_(None)
+_LIVE_CUSTOMER = FastQuery(
+    select(_CUS.c.id).where(
+        _CUS.c.account_id == bindparam("account_id"),
+        _CUS.c.id == bindparam("customer_id"),
+        _CUS.c.deleted_at.is_(None),
+    )
 )
+_SESSIONS = TableRows(cast("Table", PortalSession.__table__), "PortalSessionRow")
+_INSERT = FastInsert(cast("Table", PortalSession.__table__), [c.key for c in PortalSession.__table__.c if c.key != "pk"])
 
 
-def _configuration(ctx: Ctx, configuration_id: str | None, *, with_features: bool) -> _Configuration:
+def _json(value: Any) -> Any:  # noqa: ANN401 - a JSON column as the driver returns it
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _configuration(ctx: Ctx, configuration_id: str | None) -> _Configuration:
     """The given configuration (404, or 400 when inactive), else the default (made on first use)."""
-    stmt = _CONFIGURATION[(configuration_id is not None, with_features)]
     params = {"account_id": ctx.account_id, "configuration_id": configuration_id}
-    row = ctx.connection.execute(stmt, params).first()
-    if row is None and configuration_id is None:
+    rows = _CONFIGURATION[configuration_id is not None].rows(ctx.connection, params)
+    if not rows and configuration_id is None:
         made = default_configuration(ctx)
         return _Configuration(made.id, made.default_return_url, made.features)
-    if row is None:
+    if not rows:
         raise ResourceMissingError("configuration", str(configuration_id), param="configuration")
-    if not row.active:
+    found_id, active, default_return_url, features = rows[0]
+    if not active:
         raise InvalidRequestError(
-            f"The configuration '{row.id}' is not active. Activate it, or use an active configuration.",
+            f"The configuration '{found_id}' is not active. Activate it, or use an active configuration.",
             param="configuration",
         )
-    return _Configuration(row.id, row.default_return_url, row.features if with_features else None)
+    return _Configuration(found_id, default_return_url, features)
 
 
 def _customer_id(ctx: Ctx, customer_id: str) -> str:
     """The id of a live customer of this account, or 404 naming ``customer``."""
-    found = ctx.connection.execute(_LIVE_CUSTOMER, {"account_id": ctx.account_id, "customer_id": customer_id}).scalar()
+    found = _LIVE_CUSTOMER.scalar(ctx.connection, {"account_id": ctx.account_id, "customer_id": customer_id})
     if found is None:
         raise ResourceMissingError("customer", customer_id, param="customer")
     return str(found)
@@ -102,8 +119,8 @@ def _after_expiration(ctx: Ctx, given: dict[str, Any] | None) -> dict[str, Any] 
     return {"customer_login": {"expires_at": deadline}, "type": given["type"]}
 
 
-def create_session(ctx: Ctx, data: dict[str, Any]) -> tuple[PortalSession, str]:
-    """A new portal session and its URL (which holds the only copy of the token)."""
+def create_session(ctx: Ctx, data: dict[str, Any]) -> tuple[Any, str]:
+    """A new portal session (a row with the table's column names) and its URL, the token's only copy."""
     if data.get("customer_account") is not None:
         raise InvalidRequestError(
             "customer_account (Accounts v2) is not supported by Billfold; pass customer, the ID of a customer.",
@@ -113,30 +130,34 @@ def create_session(ctx: Ctx, data: dict[str, Any]) -> tuple[PortalSession, str]:
         raise InvalidRequestError("Missing required param: customer.", code="parameter_missing", param="customer")
     customer_id = _customer_id(ctx, data["customer"])
     flow_data = data.get("flow_data")
-    configuration = _configuration(ctx, data.get("configuration"), with_features=flow_data is not None)
+    configuration = _configuration(ctx, data.get("configuration"))
     on_behalf_of = _on_behalf_of(ctx, data.get("on_behalf_of"))
     return_url = check_url(data.get("return_url"), "return_url") or configuration.default_return_url
     flow = None
-    if flow_data is not None and configuration.features is not None:
+    if flow_data is not None:
         flow = build_flow(ctx, configuration.features, customer_id, flow_data, on_behalf_of=on_behalf_of)
     token, token_hash = new_token()
     now = ctx.clock.now()
-    row = PortalSession(
-        id=new_id("bps"),
-        account_id=ctx.account_id,
-        created=now,
-        customer_id=customer_id,
-        configuration_id=configuration.id,
-        token_hash=token_hash,
-        expires_at=now + OPEN_WITHIN,
-        locale=data.get("locale"),
-        return_url=return_url,
-        on_behalf_of=on_behalf_of,
-        flow=flow,
-        after_expiration=_after_expiration(ctx, data.get("after_expiration")),
-    )
-    # One Core INSERT: the row is written as is, without the ORM's unit-of-work bookkeeping.
-    ctx.connection.execute(insert(PortalSession), [{c.key: getattr(row, c.key) for c in _COLUMNS}])
+    values = {
+        "id": new_id("bps"),
+        "account_id": ctx.account_id,
+        "created": now,
+        "customer_id": customer_id,
+        "configuration_id": configuration.id,
+        "token_hash": token_hash,
+        "expires_at": now + OPEN_WITHIN,
+        "opened_at": None,
+        "cookie_hash": None,
+        "last_seen_at": None,
+        "revoked_at": None,
+        "locale": data.get("locale"),
+        "return_url": return_url,
+        "on_behalf_of": on_behalf_of,
+        "flow": flow,
+        "after_expiration": _after_expiration(ctx, data.get("after_expiration")),
+    }
+    _INSERT.execute(ctx.connection, [values])
+    row = _SESSIONS.row_type(pk=None, **values)
     # The event shows the session without its token: tokens are never stored in the clear.
     record_event(
         ctx, "billing_portal.session.created", session_object(row, session_url(ctx.public_base_url, _REDACTED))

@@ -8,7 +8,7 @@ from sqlalchemy import Select, exists, select
 
 from billfold.context import Ctx
 from billfold.errors import InvalidRequestError, ResourceMissingError
-from billfold.events import diff, record_event
+from billfold.events import diff, record_event, replace_event_object
 from billfold.ids import new_id
 from billfold.metadata import merge_metadata
 from billfold.models import Price, Product
@@ -87,8 +87,7 @@ def create_product(ctx: Ctx, data: dict[str, Any]) -> Product:
         )
         product.default_price_id = price.id
         # product.created stays first (as Stripe orders them) but shows the product as created.
-        created.data = {"object": product_object(product)}
-        ctx.session.flush()
+        replace_event_object(ctx, created, product_object(product))
     return product
 
 

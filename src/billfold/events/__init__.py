@@ -1,5 +1,5 @@
 """Events: every state change writes one, in the same transaction as the change."""
 
-from billfold.events.service import diff, record_event
+from billfold.events.service import RecordedEvent, diff, record_event, replace_event_object
 
-__all__ = ["diff", "record_event"]
+__all__ = ["RecordedEvent", "diff", "record_event", "replace_event_object"]
