@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 22:52:40.503522
+Create Date: 2026-11-26 00:53:21.859355
 """
 
 from __future__ import annotations
@@ -67,9 +67,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pk"),
         sa.UniqueConstraint("account_id", "key", name="uq_idempotency_account_key"),
     )
-    with op.batch_alter_table("idempotency_records", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_idempotency_records_account_id"), ["account_id"], unique=False)
-
     op.create_table(
         "jobs",
         sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
@@ -199,13 +196,13 @@ def upgrade() -> None:
 
     op.create_table(
         "events",
+        sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("type", sa.String(length=128), nullable=False),
         sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column("api_version", sa.String(length=32), nullable=True),
         sa.Column("request_id", sa.String(length=64), nullable=True),
         sa.Column("idempotency_key", sa.String(length=255), nullable=True),
         sa.Column("pending_webhooks", sa.Integer(), nullable=False),
-        sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
@@ -214,7 +211,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_events_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_events_account_pk", ["account_id", "pk"], unique=False)
         batch_op.create_index("ix_events_account_type", ["account_id", "type"], unique=False)
 
@@ -560,6 +556,7 @@ def upgrade() -> None:
 
     op.create_table(
         "portal_sessions",
+        sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("customer_id", sa.String(length=64), nullable=False),
         sa.Column("configuration_id", sa.String(length=64), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
@@ -577,7 +574,6 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
             nullable=True,
         ),
-        sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
@@ -585,13 +581,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["configuration_id"], ["portal_configurations.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("pk"),
-        sa.UniqueConstraint("cookie_hash"),
         sa.UniqueConstraint("id"),
-        sa.UniqueConstraint("token_hash"),
     )
     with op.batch_alter_table("portal_sessions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_portal_sessions_account_id"), ["account_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_portal_sessions_configuration_id"), ["configuration_id"], unique=False)
         batch_op.create_index("ix_portal_sessions_customer", ["customer_id"], unique=False)
 
     op.create_table(
@@ -915,8 +907,6 @@ def downgrade() -> None:
     op.drop_table("promotion_codes")
     with op.batch_alter_table("portal_sessions", schema=None) as batch_op:
         batch_op.drop_index("ix_portal_sessions_customer")
-        batch_op.drop_index(batch_op.f("ix_portal_sessions_configuration_id"))
-        batch_op.drop_index(batch_op.f("ix_portal_sessions_account_id"))
 
     op.drop_table("portal_sessions")
     with op.batch_alter_table("payment_methods", schema=None) as batch_op:
@@ -978,7 +968,6 @@ def downgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_account_type")
         batch_op.drop_index("ix_events_account_pk")
-        batch_op.drop_index(batch_op.f("ix_events_account_id"))
 
     op.drop_table("events")
     with op.batch_alter_table("customers", schema=None) as batch_op:
@@ -1003,9 +992,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_jobs_account_id"))
 
     op.drop_table("jobs")
-    with op.batch_alter_table("idempotency_records", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_idempotency_records_account_id"))
-
     op.drop_table("idempotency_records")
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accounts_parent_id"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -32,7 +33,7 @@ def create_app(
 ) -> Starlette:
     """The whole web application, wired to ``settings`` (from the environment by default)."""
     settings = settings or get_settings()
-    db = database or Database(settings.database_url)
+    db = database or Database(settings.database_url, background_checkpoints=True)
     state = ApiState(db=db, clock=clock or SystemClock(), settings=settings, auth=Authenticator(settings.secret_key))
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -53,6 +54,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # What exists now (modules, routes, compiled statements) lives as long as the process:
+        # keep it out of the collector's way, so collections scan only per-request garbage.
+        gc.collect()
+        gc.freeze()
+        if db.checkpointer is not None:
+            db.checkpointer.start()
         yield
         if database is None:
             db.close()

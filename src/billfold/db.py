@@ -8,6 +8,7 @@ shared connection.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
 import threading
@@ -22,6 +23,8 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
+
+from billfold.checkpoints import BACKSTOP_PAGES, Checkpointer
 
 __all__ = ["Database", "UTCDateTime", "Unit", "driver_error", "make_engine"]
 
@@ -59,6 +62,10 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _backstop_checkpoints(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -140,19 +147,31 @@ class Unit:
 
 
 class _UnitOfWork:
-    """The context manager behind :meth:`Database.unit` (a class: it runs on every request)."""
+    """The context manager behind :meth:`Database.unit` (a class: it runs on every request).
 
-    __slots__ = ("_db", "_readonly", "_unit")
+    A grouped unit (see :meth:`Database.unit`) runs in a savepoint of the open commit group
+    and leaves ``group`` set to the future of that group's commit.
+    """
 
-    def __init__(self, db: Database, readonly: bool) -> None:
+    __slots__ = ("_db", "_grouped", "_readonly", "_unit", "group")
+
+    def __init__(self, db: Database, readonly: bool, grouped: bool) -> None:
         self._db = db
         self._readonly = readonly
+        self._grouped = grouped
+        self.group: asyncio.Future[None] | None = None
 
     def __enter__(self) -> Unit:
         db = self._db
         db._lock.acquire()  # noqa: SLF001
         try:
-            self._unit = Unit(db._begin(self._readonly))  # noqa: SLF001
+            if self._grouped and (db._group is not None or not self._readonly):  # noqa: SLF001
+                self.group = db._join_group()  # noqa: SLF001
+                self._unit = Unit(db._conn)  # noqa: SLF001
+            else:
+                if db._group is not None:  # noqa: SLF001 - a plain unit never runs inside a group
+                    db._commit_group()  # noqa: SLF001
+                self._unit = Unit(db._begin(self._readonly))  # noqa: SLF001
         except BaseException:
             db._lock.release()  # noqa: SLF001
             raise
@@ -164,20 +183,21 @@ class _UnitOfWork:
         session = unit._session  # noqa: SLF001
         conn = unit._conn  # noqa: SLF001
         assert conn is not None  # noqa: S101 - set in __enter__
+        grouped = self.group is not None
         try:
             if exc_type is not None:
-                db._abort(conn, committing=False)  # noqa: SLF001
+                db._abort(conn, committing=False, grouped=grouped)  # noqa: SLF001
                 return
             try:
                 if session is not None:
                     session.flush()
             except BaseException:
-                db._abort(conn, committing=False)  # noqa: SLF001
+                db._abort(conn, committing=False, grouped=grouped)  # noqa: SLF001
                 raise
             try:
-                db._commit(unit)  # noqa: SLF001
+                db._commit(unit, grouped=grouped)  # noqa: SLF001
             except BaseException:
-                db._abort(conn, committing=True)  # noqa: SLF001
+                db._abort(conn, committing=True, grouped=grouped)  # noqa: SLF001
                 raise
         finally:
             if session is not None:
@@ -192,7 +212,7 @@ class Database:
     on the request path the event loop already serialises units.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, background_checkpoints: bool = False) -> None:
         self.url = url
         self.engine = (
             make_engine(url, poolclass=StaticPool)
@@ -204,9 +224,19 @@ class Database:
             )
         )
         self._sqlite = self.engine.dialect.name == "sqlite"
+        self.checkpointer: Checkpointer | None = None
+        path = self.engine.url.database
+        if background_checkpoints and self._sqlite and path and path != ":memory:":
+            # billfold.checkpoints: the log is copied back by a thread, not by whichever
+            # request commits the thousandth page; this connection only past the backstop.
+            self.checkpointer = Checkpointer(path)
+            event.listen(self.engine, "connect", _backstop_checkpoints)
         self._conn: Connection | None = None
         self._driver: Any = None
         self._lock = threading.RLock()
+        self._group: asyncio.Future[None] | None = None
+        self._in_grouped_unit = False
+        self._defer_commits_of_grouped_units()
 
     @property
     def dialect(self) -> str:
@@ -246,18 +276,119 @@ class Database:
                 raise driver_error(conn, exc, begin) from exc
         return conn
 
-    def unit(self, *, readonly: bool = False) -> _UnitOfWork:
+    def unit(self, *, readonly: bool = False, grouped: bool = False) -> _UnitOfWork:
         """One transaction on the process's connection, committed at the end or rolled back.
 
         ``with db.unit() as unit:`` gives ``unit.connection`` and (made on first use)
         ``unit.session``. ``readonly`` units (``GET``) begin ``DEFERRED`` on SQLite; the others ``IMMEDIATE``.
         A failed COMMIT drops the connection (the next unit opens a new one).
-        """
-        return _UnitOfWork(self, readonly)
 
-    def _commit(self, unit: Unit) -> None:
+        ``grouped`` (the API, inside the event loop): the unit runs in a savepoint of a commit
+        group that collects every unit the loop runs before its next turn, and commits them
+        with one COMMIT (docs/architecture.md, "Group commit"). A write opens a group when
+        none is open; a read joins an open group, since it may see that group's writes. The
+        caller must ``await`` the context manager's ``group`` (when set) before answering.
+        """
+        return _UnitOfWork(self, readonly, grouped)
+
+    # -- group commit ------------------------------------------------------------------
+
+    def _defer_commits_of_grouped_units(self) -> None:
+        """Make SQLAlchemy's COMMIT and ROLLBACK no-ops for the connection's grouped units.
+
+        Inside a grouped unit the transaction SQLAlchemy sees (the ORM session's) is a
+        savepoint of the group's: ending it must release or roll back that savepoint, which
+        the unit does itself, and never end the group's transaction.
+        """
+        dialect = self.engine.dialect
+        do_commit, do_rollback = dialect.do_commit, dialect.do_rollback
+
+        def in_grouped_unit(dbapi_conn: Any) -> bool:  # noqa: ANN401 - a pool-proxied DBAPI connection
+            return self._in_grouped_unit and getattr(dbapi_conn, "driver_connection", dbapi_conn) is self._driver
+
+        def commit(dbapi_conn: Any) -> None:  # noqa: ANN401
+            if not in_grouped_unit(dbapi_conn):
+                do_commit(dbapi_conn)
+
+        def rollback(dbapi_conn: Any) -> None:  # noqa: ANN401
+            if not in_grouped_unit(dbapi_conn):
+                do_rollback(dbapi_conn)
+
+        setattr(dialect, "do_commit", commit)  # noqa: B010 - an instance attribute, on purpose
+        setattr(dialect, "do_rollback", rollback)  # noqa: B010
+
+    def _driver_execute(self, sql: str) -> None:
+        conn = self._connection()
+        try:
+            self._driver.execute(sql)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise driver_error(conn, exc, sql) from exc
+
+    def _join_group(self) -> asyncio.Future[None]:
+        """A savepoint in the open commit group (opened first, with its COMMIT scheduled, if none is)."""
+        group = self._group
+        if group is None:
+            loop = asyncio.get_running_loop()
+            self._begin(readonly=False)
+            group = self._group = loop.create_future()
+            self._lock.acquire()  # the group keeps the connection until it commits
+            loop.call_soon(self._commit_group, group)
+        self._driver_execute("SAVEPOINT billfold_unit")
+        self._in_grouped_unit = True
+        return group
+
+    def _end_grouped_unit(self, *, success: bool) -> None:
+        conn = self._connection()
+        try:
+            tx = conn.get_transaction()
+            if tx is not None:  # the ORM's transaction: ends without touching the driver
+                tx.commit() if success else tx.rollback()
+            if not success:
+                self._driver_execute("ROLLBACK TO SAVEPOINT billfold_unit")
+            self._driver_execute("RELEASE SAVEPOINT billfold_unit")
+        finally:
+            self._in_grouped_unit = False
+
+    def _commit_group(self, group: asyncio.Future[None] | None = None) -> None:
+        """COMMIT the open group and tell its units (a scheduled call for an older group does nothing)."""
+        if group is None:
+            group = self._group
+        if group is None or self._group is not group:
+            return
+        self._group = None
+        try:
+            conn = self._connection()
+            try:
+                self._driver.commit()
+            except conn.dialect.loaded_dbapi.Error as exc:
+                raise driver_error(conn, exc, "COMMIT") from exc
+        except Exception as exc:  # noqa: BLE001 - every unit of the group answers with it
+            self._discard()
+            group.set_exception(exc)
+            group.exception()  # retrieved here too: a group of failed units has no waiter
+        else:
+            group.set_result(None)
+        finally:
+            self._lock.release()
+
+    def _fail_group(self, exc: BaseException) -> None:
+        """Roll the open group back: one of its savepoints could not be ended."""
+        group, self._group = self._group, None
+        if group is None:
+            return
+        self._discard()  # closing the connection rolls the transaction back
+        group.set_exception(exc if isinstance(exc, Exception) else RuntimeError("commit group aborted"))
+        group.exception()
+        self._lock.release()
+
+    # -- ending units ------------------------------------------------------------------
+
+    def _commit(self, unit: Unit, *, grouped: bool = False) -> None:
         conn = unit._conn  # noqa: SLF001 - the database and its units work together
         if conn is None:
+            return
+        if grouped:
+            self._end_grouped_unit(success=True)
             return
         tx = conn.get_transaction()
         if tx is not None:
@@ -268,12 +399,19 @@ class Database:
         except conn.dialect.loaded_dbapi.Error as exc:
             raise driver_error(conn, exc, "COMMIT") from exc
 
-    def _abort(self, conn: Connection, *, committing: bool) -> None:
+    def _abort(self, conn: Connection, *, committing: bool, grouped: bool = False) -> None:
         """Roll back after a failure; a failed COMMIT (or ROLLBACK) drops the connection.
 
         After a failed COMMIT the database may still hold the transaction (and its locks)
-        while SQLAlchemy considers it over, so the connection is not trusted again.
+        while SQLAlchemy considers it over, so the connection is not trusted again. A
+        grouped unit rolls back to its savepoint; if even that fails, so does its group.
         """
+        if grouped:
+            try:
+                self._end_grouped_unit(success=False)
+            except Exception as exc:  # noqa: BLE001 - the unit's own error is what its caller sees
+                self._fail_group(exc)
+            return
         if not committing and not conn.invalidated:
             try:
                 tx = conn.get_transaction()
@@ -303,7 +441,10 @@ class Database:
                 self._driver = None
 
     def close(self) -> None:
-        """Close the connection and dispose of the engine."""
+        """Close the connection and dispose of the engine (after a last background checkpoint)."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         with self._lock:
+            self._commit_group()
             self._discard()
             self.engine.dispose()

@@ -23,7 +23,18 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, FromClause, Select, Table, bindparam, cast, insert, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    Select,
+    Table,
+    bindparam,
+    cast,
+    insert,
+    select,
+    type_coerce,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import JSON, Boolean, NullType, TypeEngine
 
@@ -184,6 +195,14 @@ class FastSelect(FastQuery):
         return [make(values) for values in self.rows(conn, params)]
 
 
+def _sqlite_text(value: dt.datetime) -> str:
+    """A UTC datetime as SQLAlchemy's SQLite dialect stores it (microseconds always shown)."""
+    if value.tzinfo is None:
+        msg = "naive datetime given to a UTC column"
+        raise ValueError(msg)
+    return value.astimezone(_UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _json_text(value: Any) -> str:  # noqa: ANN401 - any JSON-able value
     return orjson.dumps(value).decode()
 
@@ -196,6 +215,8 @@ def _binder(type_: TypeEngine[Any], dialect: Dialect) -> Converter | None:
     """
     if isinstance(type_.dialect_impl(dialect), JSON):
         return _json_text
+    if isinstance(type_, UTCDateTime) and dialect.name == "sqlite":
+        return _sqlite_text
     return type_.dialect_impl(dialect).bind_processor(dialect)
 
 

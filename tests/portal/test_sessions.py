@@ -114,7 +114,9 @@ def test_the_event_and_the_session_row_never_hold_the_token(server: LiveServer, 
     assert shown.url == f"{server.url}/p/session/_redacted_"
     with server.database.unit_of_work() as db:
         row = db.scalars(select(PortalSession).where(PortalSession.id == session.id)).one()
-        assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        # A split token: the session's id (the selector) and a secret stored only hashed.
+        assert token[:24] == session.id.removeprefix("bps_")
+        assert row.token_hash == hashlib.sha256(token[24:].encode()).hexdigest()
         assert row.expires_at == START + dt.timedelta(minutes=5)
         assert (row.opened_at, row.last_seen_at, row.cookie_hash) == (None, None, None)
         assert not any(token in str(e.data) for e in db.scalars(select(Event)))
@@ -130,6 +132,10 @@ def test_a_token_opens_once_within_five_minutes(server: LiveServer, api: Account
     late = _token(server, stripe.billing_portal.Session.create(customer=customer.id))
     with server.database.unit_of_work() as db:
         assert tokens.exchange_token(db, "not-a-token", START) is None
+        # The right selector with a wrong secret finds nothing.
+        forged = token[:24] + ("A" if token[24] != "A" else "B") + token[25:]
+        assert tokens.find_by_token(db, forged) is None
+        assert tokens.exchange_token(db, forged, START) is None
         expired = tokens.find_by_token(db, late)
         assert expired is not None
         assert tokens.token_state(expired, START + dt.timedelta(minutes=5)) == "expired"
@@ -138,7 +144,9 @@ def test_a_token_opens_once_within_five_minutes(server: LiveServer, api: Account
         assert opened is not None
         row, cookie = opened
         assert row.opened_at == row.last_seen_at == START + dt.timedelta(minutes=4)
-        assert row.cookie_hash == tokens.hash_token(cookie)
+        assert cookie[:24] == row.id.removeprefix("bps_")
+        assert row.cookie_hash == tokens.hash_token(cookie[24:])
+        assert cookie[24:] not in token
         assert tokens.token_state(row, START) == "used"
         assert tokens.exchange_token(db, token, START + dt.timedelta(minutes=4)) is None
 
@@ -157,6 +165,7 @@ def test_a_portal_session_lives_an_hour_from_last_activity(server: LiveServer, a
         assert tokens.session_for_cookie(db, cookie, later + dt.timedelta(minutes=59)) is row
         assert tokens.session_for_cookie(db, cookie, later + dt.timedelta(minutes=59 + 60)) is None
         assert tokens.session_for_cookie(db, "wrong", START) is None
+        assert tokens.session_for_cookie(db, token, START) is None  # the URL token is not a cookie
         tokens.revoke(db, row, START)
         assert tokens.session_for_cookie(db, cookie, START) is None
         assert tokens.token_state(row, START) == "revoked"

@@ -2,8 +2,9 @@
 
 Read and parse the whole request first; then, inline and without awaiting, run one
 unit of work on the process's connection: authenticate, validate, check the
-idempotency key, call the handler, expand, store the idempotent response, commit.
-Render last. A failure anywhere rolls the whole unit back.
+idempotency key, call the handler, expand, store the idempotent response. The unit
+joins the loop's commit group (billfold.db, "grouped" units); await the group's COMMIT,
+then render. A failure anywhere rolls the whole unit back.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from asyncio import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,9 +191,14 @@ def _run(  # noqa: PLR0917 - the request's parts, read once by the caller
     ep: Endpoint,
     raw: dict[str, Any],
     request_id: str,
+    units: list[Future[None] | None],
 ) -> tuple[int, bytes, bool]:
+    """The unit of work; ``units`` receives the commit group the caller must await."""
     key = headers.get(b"idempotency-key") if ep.method == "POST" else None
-    with state.db.unit(readonly=ep.method == "GET") as unit:
+    uow = state.db.unit(readonly=ep.method == "GET", grouped=True)
+    units.append(None)
+    with uow as unit:
+        units[-1] = uow.group
         account_id = state.auth.account_id(unit, headers.get(b"authorization"), headers.get(b"stripe-account"))
         ctx = Ctx(unit, account_id, state.clock, request_id, key, state.settings.api_version, state.base_url)
         params = _params(ep.params, raw)
@@ -239,11 +246,18 @@ def _call(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[in
     return 200, orjson.dumps(payload)
 
 
-def _replay_after_race(
-    state: ApiState, request: Request, headers: _Headers, ep: Endpoint, raw: dict[str, Any]
+def _replay_after_race(  # noqa: PLR0917 - the request's parts, read once by the caller
+    state: ApiState,
+    request: Request,
+    headers: _Headers,
+    ep: Endpoint,
+    raw: dict[str, Any],
+    units: list[Future[None] | None],
 ) -> tuple[int, bytes]:
     key = headers.get(b"idempotency-key") or ""
-    with state.db.unit(readonly=True) as unit:
+    uow = state.db.unit(readonly=True, grouped=True)
+    with uow as unit:
+        units.append(uow.group)
         account_id = state.auth.account_id(unit, headers.get(b"authorization"), headers.get(b"stripe-account"))
         ctx = Ctx(unit, account_id, state.clock)
         stored = idempotency.lookup(
@@ -270,11 +284,15 @@ async def handle(state: ApiState, request: Request, ep: Endpoint) -> Response:
         headers = _Headers(request)
         version = _checked_version(headers.get(b"stripe-version"), version)
         raw = await _read(request, headers, ep.method)
+        units: list[Future[None] | None] = []
         try:
-            status, body, replayed = _run(state, request, headers, ep, raw, request_id)
+            status, body, replayed = _run(state, request, headers, ep, raw, request_id, units)
         except _KeyRace:
-            status, body = _replay_after_race(state, request, headers, ep, raw)
+            status, body = _replay_after_race(state, request, headers, ep, raw, units)
             replayed = True
+        for group in units:  # answer only once what the answer shows is committed
+            if group is not None:
+                await group
     except BillfoldError as exc:
         status, body = exc.http_status, error_body(exc)
     except Exception:

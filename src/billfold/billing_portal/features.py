@@ -9,6 +9,7 @@ between fields run on the merged result, so an update cannot break them either.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from billfold.errors import InvalidRequestError, ResourceMissingError
 
 __all__ = ["apply_features", "check_url"]
 
+_SPACE = re.compile(r"\s")
 _F = "features"
 _CANCEL = f"{_F}[subscription_cancel]"
 _UPDATE = f"{_F}[subscription_update]"
@@ -31,7 +33,7 @@ def check_url(value: str | None, param: str) -> str | None:
     if value is None:
         return None
     parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or any(c.isspace() for c in value):
+    if parts.scheme not in {"http", "https"} or not parts.netloc or _SPACE.search(value):
         raise InvalidRequestError("Not a valid URL", code="url_invalid", param=param)
     return value
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import orjson
-
 from sqlalchemy import Table, bindparam, select
 
 from billfold.accounts import connected_account_of
@@ -68,8 +67,10 @@ _LIVE_CUSTOMER = FastQuery(
         _CUS.c.deleted_at.is_(None),
     )
 )
-_SESSIONS = TableRows(cast("Table", PortalSession.__table__), "PortalSessionRow")
-_INSERT = FastInsert(cast("Table", PortalSession.__table__), [c.key for c in PortalSession.__table__.c if c.key != "pk"])
+_SESSION_ROW: Any = TableRows(cast("Table", PortalSession.__table__), "PortalSessionRow").row_type
+_INSERT = FastInsert(
+    cast("Table", PortalSession.__table__), [c.key for c in PortalSession.__table__.c if c.key != "pk"]
+)
 
 
 def _json(value: Any) -> Any:  # noqa: ANN401 - a JSON column as the driver returns it
@@ -136,10 +137,11 @@ def create_session(ctx: Ctx, data: dict[str, Any]) -> tuple[Any, str]:
     flow = None
     if flow_data is not None:
         flow = build_flow(ctx, configuration.features, customer_id, flow_data, on_behalf_of=on_behalf_of)
-    token, token_hash = new_token()
+    session_id = new_id("bps")
+    token, token_hash = new_token(session_id)
     now = ctx.clock.now()
     values = {
-        "id": new_id("bps"),
+        "id": session_id,
         "account_id": ctx.account_id,
         "created": now,
         "customer_id": customer_id,
@@ -157,7 +159,7 @@ def create_session(ctx: Ctx, data: dict[str, Any]) -> tuple[Any, str]:
         "after_expiration": _after_expiration(ctx, data.get("after_expiration")),
     }
     _INSERT.execute(ctx.connection, [values])
-    row = _SESSIONS.row_type(pk=None, **values)
+    row = _SESSION_ROW(pk=None, **values)
     # The event shows the session without its token: tokens are never stored in the clear.
     record_event(
         ctx, "billing_portal.session.created", session_object(row, session_url(ctx.public_base_url, _REDACTED))

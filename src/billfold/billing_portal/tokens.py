@@ -1,16 +1,20 @@
 """Portal session tokens: single use, opened within 5 minutes, then alive 1 hour from last activity.
 
-The URL of a portal session carries a random token; only its SHA-256 is stored (a token has
-about 190 random bits, so a plain hash is as good as a keyed one and needs no server secret).
-The portal's first request exchanges the token, once, for a cookie whose secret is stored the
-same way; every later request presents the cookie. Functions take the ORM session and the
-current time because the portal finds the account from the token, not the other way round.
+The URL of a portal session carries a split token: a selector (the session id without its
+``bps_`` prefix) and a random secret of 32 characters (about 190 bits), of which only the
+SHA-256 is stored (that much entropy makes a plain hash as good as a keyed one, with no server
+secret). The session is found by its id and the secret compared in constant time, so no
+index on a random hash is written on every create, and a lookup's timing says nothing about a
+secret. The portal's first request exchanges the token, once, for a cookie made the same way;
+every later request presents the cookie. Functions take the ORM session and the current time
+because the portal finds the account from the token, not the other way round.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from typing import Literal
 
 from sqlalchemy import select, update
@@ -35,25 +39,43 @@ __all__ = [
 
 OPEN_WITHIN = dt.timedelta(minutes=5)
 IDLE_LIFETIME = dt.timedelta(hours=1)
-TOKEN_LENGTH = 32
+_PREFIX = "bps_"
+_SELECTOR = 24  # a session id's length after its prefix (billfold.ids)
+_SECRET = 32
+TOKEN_LENGTH = _SELECTOR + _SECRET
 
 TokenState = Literal["usable", "used", "expired", "revoked"]
 
 
-def hash_token(token: str) -> str:
-    """The stored form of a token or cookie secret."""
-    return hashlib.sha256(token.encode()).hexdigest()
+def hash_token(secret: str) -> str:
+    """The stored form of a token's or cookie's secret part."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def new_token() -> tuple[str, str]:
-    """A fresh token and its hash; the token itself is shown once, in the session's URL."""
-    token = random_token(TOKEN_LENGTH)
-    return token, hash_token(token)
+def _split(token: str) -> tuple[str, str] | None:
+    """The session id and the secret of a token or cookie; None when it cannot be one."""
+    if len(token) != TOKEN_LENGTH or not token.isascii() or not token.isalnum():
+        return None
+    return _PREFIX + token[:_SELECTOR], token[_SELECTOR:]
+
+
+def _matches(stored: str | None, secret: str) -> bool:
+    return stored is not None and hmac.compare_digest(stored, hash_token(secret))
+
+
+def new_token(session_id: str) -> tuple[str, str]:
+    """A fresh token for the session ``session_id`` and the hash to store; the token is shown once."""
+    secret = random_token(_SECRET)
+    return session_id.removeprefix(_PREFIX) + secret, hash_token(secret)
 
 
 def find_by_token(session: Session, token: str) -> PortalSession | None:
     """The portal session a URL token belongs to, in whatever state it is."""
-    return session.scalars(select(PortalSession).where(PortalSession.token_hash == hash_token(token))).one_or_none()
+    parts = _split(token)
+    if parts is None:
+        return None
+    row = session.scalars(select(PortalSession).where(PortalSession.id == parts[0])).one_or_none()
+    return row if row is not None and _matches(row.token_hash, parts[1]) else None
 
 
 def token_state(row: PortalSession, now: dt.datetime) -> TokenState:
@@ -77,37 +99,42 @@ def recoverable(row: PortalSession, now: dt.datetime) -> bool:
 
 
 def exchange_token(session: Session, token: str, now: dt.datetime) -> tuple[PortalSession, str] | None:
-    """Open the portal session once: returns it with a new cookie secret, or None.
+    """Open the portal session once: returns it with a new cookie, or None.
 
     One conditional UPDATE does the check and the change, so two requests racing with the
     same token cannot both win.
     """
-    cookie = random_token(TOKEN_LENGTH)
+    row = find_by_token(session, token)
+    if row is None:
+        return None
+    cookie_secret = random_token(_SECRET)
     result = session.execute(
         update(PortalSession)
         .where(
-            PortalSession.token_hash == hash_token(token),
+            PortalSession.id == row.id,
+            PortalSession.token_hash == row.token_hash,
             PortalSession.opened_at.is_(None),
             PortalSession.revoked_at.is_(None),
             PortalSession.expires_at > now,
         )
-        .values(opened_at=now, last_seen_at=now, cookie_hash=hash_token(cookie))
+        .values(opened_at=now, last_seen_at=now, cookie_hash=hash_token(cookie_secret))
         .execution_options(synchronize_session=False),
     )
     if getattr(result, "rowcount", 0) != 1:
         return None
-    row = session.scalars(
-        select(PortalSession)
-        .where(PortalSession.token_hash == hash_token(token))
-        .execution_options(populate_existing=True),
-    ).one()
-    return row, cookie
+    session.refresh(row)
+    return row, row.id.removeprefix(_PREFIX) + cookie_secret
 
 
 def session_for_cookie(session: Session, cookie: str, now: dt.datetime) -> PortalSession | None:
     """The live portal session of a cookie, its activity time moved to ``now``; None once idle an hour."""
-    row = session.scalars(select(PortalSession).where(PortalSession.cookie_hash == hash_token(cookie))).one_or_none()
-    if row is None or row.revoked_at is not None or row.last_seen_at is None:
+    parts = _split(cookie)
+    if parts is None:
+        return None
+    row = session.scalars(select(PortalSession).where(PortalSession.id == parts[0])).one_or_none()
+    if row is None or not _matches(row.cookie_hash, parts[1]):
+        return None
+    if row.revoked_at is not None or row.last_seen_at is None:
         return None
     if now >= row.last_seen_at + IDLE_LIFETIME:
         return None

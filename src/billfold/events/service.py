@@ -38,7 +38,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-_COLUMNS = ["id", "account_id", "created", "type", "data", "api_version", "request_id", "idempotency_key", "pending_webhooks"]
+_COLUMNS = [
+    "id",
+    "account_id",
+    "created",
+    "type",
+    "data",
+    "api_version",
+    "request_id",
+    "idempotency_key",
+    "pending_webhooks",
+]
 _INSERT = FastInsert(cast("Table", Event.__table__), _COLUMNS)
 
 

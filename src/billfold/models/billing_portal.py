@@ -48,23 +48,28 @@ class PortalConfiguration(AccountOwned):
 class PortalSession(AccountOwned):
     """One customer's way into the portal (``bps_``).
 
-    The URL's token is stored only as its SHA-256 (``token_hash``). It can be exchanged once
+    The secret part of the URL's token is stored only as its SHA-256 (``token_hash``). It can be exchanged once
     (``opened_at``), before ``expires_at`` (5 minutes after creation), for a cookie whose
     secret is also stored hashed (``cookie_hash``); the portal session then lives until one
     hour after ``last_seen_at``, or until ``revoked_at``.
     """
 
     __tablename__ = "portal_sessions"
+    # Sessions are found by id (tokens and cookies carry it: billing_portal/tokens.py), and
+    # every index is written on each create (the hot write): so no index on the random hashes,
+    # none on the account or the configuration (never deleted on its own), only the
+    # customer's, for its cascade.
     __table_args__ = (Index("ix_portal_sessions_customer", "customer_id"),)
 
+    account_id: Mapped[str] = mapped_column(String(64), ForeignKey("accounts.id", ondelete="CASCADE"))
     customer_id: Mapped[str] = mapped_column(String(64), ForeignKey("customers.id", ondelete="CASCADE"))
     configuration_id: Mapped[str] = mapped_column(
-        String(64), ForeignKey("portal_configurations.id", ondelete="CASCADE"), index=True
+        String(64), ForeignKey("portal_configurations.id", ondelete="CASCADE")
     )
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[dt.datetime]
     opened_at: Mapped[dt.datetime | None]
-    cookie_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    cookie_hash: Mapped[str | None] = mapped_column(String(64))
     last_seen_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
     locale: Mapped[str | None] = mapped_column(String(16))

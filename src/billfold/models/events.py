@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from billfold.models.base import AccountOwned, Base, PkType
@@ -17,10 +17,14 @@ class Event(AccountOwned):
     """Something that happened (``evt_``), written in the same transaction as the change."""
 
     __tablename__ = "events"
+    # Written on every change, so every index costs each write: (account_id, pk) also serves
+    # the account's cascade, so the column carries no index of its own.
     __table_args__ = (
         Index("ix_events_account_pk", "account_id", "pk"),
         Index("ix_events_account_type", "account_id", "type"),
     )
+
+    account_id: Mapped[str] = mapped_column(String(64), ForeignKey("accounts.id", ondelete="CASCADE"))
 
     type: Mapped[str] = mapped_column(String(128))
     data: Mapped[dict[str, Any]]
@@ -37,7 +41,8 @@ class IdempotencyRecord(Base):
     __table_args__ = (UniqueConstraint("account_id", "key", name="uq_idempotency_account_key"),)
 
     pk: Mapped[int] = mapped_column(PkType, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(String(64), index=True)
+    # Looked up by (account_id, key), which the unique constraint indexes.
+    account_id: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(255))
     request_fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)

@@ -75,7 +75,12 @@ def parse_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Nest decoded ``(key, value)`` pairs; later plain keys overwrite earlier ones."""
     root: dict[str, Any] = {}
     for key, value in pairs:
-        _insert(root, split_key(key), value, key)
+        if key and "[" not in key and "]" not in key:  # a plain name: most parameters
+            if isinstance(root.get(key), (dict, list)):
+                raise _conflict(key)
+            root[key] = value
+        else:
+            _insert(root, split_key(key), value, key)
     return root
 
 
