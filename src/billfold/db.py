@@ -357,11 +357,7 @@ class Database:
             return
         self._group = None
         try:
-            conn = self._connection()
-            try:
-                self._driver.commit()
-            except conn.dialect.loaded_dbapi.Error as exc:
-                raise driver_error(conn, exc, "COMMIT") from exc
+            self._commit_driver()
         except Exception as exc:  # noqa: BLE001 - every unit of the group answers with it
             self._discard()
             group.set_exception(exc)
@@ -370,6 +366,14 @@ class Database:
             group.set_result(None)
         finally:
             self._lock.release()
+
+    def _commit_driver(self) -> None:
+        """COMMIT on the driver (the group's, which SQLAlchemy never sees)."""
+        conn = self._connection()
+        try:
+            self._driver.commit()
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise driver_error(conn, exc, "COMMIT") from exc
 
     def _fail_group(self, exc: BaseException) -> None:
         """Roll the open group back: one of its savepoints could not be ended."""

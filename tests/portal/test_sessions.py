@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 from typing import Any, get_args
 
+import httpx
 import pytest
 import stripe
 from sqlalchemy import select
@@ -201,3 +203,31 @@ def test_idempotent_replay_returns_the_same_url(api: Account) -> None:
     first = stripe.billing_portal.Session.create(customer=customer.id, idempotency_key="portal-1")
     again = stripe.billing_portal.Session.create(customer=customer.id, idempotency_key="portal-1")
     assert (again.id, again.url) == (first.id, first.url)
+
+
+def test_concurrent_creates_are_all_answered_and_a_bad_one_fails_alone(server: LiveServer, api: Account) -> None:
+    """Requests arriving together share a commit group (billfold.db); each still stands alone."""
+    customer = stripe.Customer.create()
+    bodies = [{"customer": customer.id, "return_url": f"https://example.com/{n}"} for n in range(24)]
+    bodies[7] = {"customer": "cus_missing"}
+    bodies[15] = {"customer": customer.id, "return_url": "not a url"}
+
+    async def create_all() -> list[httpx.Response]:
+        headers = {"Authorization": f"Bearer {api.key}"}
+        async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30) as http:
+            return list(await asyncio.gather(*(http.post("/v1/billing_portal/sessions", data=body) for body in bodies)))
+
+    responses = asyncio.run(create_all())
+    statuses = [response.status_code for response in responses]
+    assert statuses == [404 if n == 7 else 400 if n == 15 else 200 for n in range(len(bodies))]
+    created = [response.json() for response in responses if response.status_code == 200]
+    assert [session["return_url"] for session in created] == [
+        body["return_url"] for n, body in enumerate(bodies) if n not in {7, 15}
+    ]
+    events = stripe.Event.list(type="billing_portal.session.created", limit=100).data
+    assert sorted(event.data.object.id for event in events) == sorted(session["id"] for session in created)
+    with server.database.unit_of_work() as db:
+        for session in created:
+            row = tokens.find_by_token(db, session["url"].rsplit("/", 1)[1])
+            assert row is not None
+            assert row.id == session["id"]
