@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
@@ -61,6 +63,10 @@ class Ctx:
     def connection(self) -> Connection:
         """The unit's connection, inside the unit's transaction (for Core and driver-level reads)."""
         return self._unit.connection
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A savepoint in the unit (see :meth:`billfold.db.Unit.savepoint`)."""
+        return self._unit.savepoint()
 
     def __repr__(self) -> str:
         return f"Ctx(account_id={self.account_id!r}, request_id={self.request_id!r})"

@@ -146,6 +146,41 @@ class Unit:
         return session
 
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A savepoint: an exception inside rolls back only what was done inside, and re-raises.
+
+        Through the ORM session when it exists (so its objects follow). Otherwise on the driver,
+        with no session made for it; if code inside then made one, the objects it holds are
+        discarded with the rollback, so nothing rolled back is flushed again later.
+        """
+        if self._session is not None:
+            with self._session.begin_nested():
+                yield
+            return
+        conn = self.connection
+        driver: Any = conn.connection.driver_connection
+        _driver_statement(conn, driver, "SAVEPOINT billfold_nested")
+        try:
+            yield
+        except BaseException:
+            _driver_statement(conn, driver, "ROLLBACK TO SAVEPOINT billfold_nested")
+            _driver_statement(conn, driver, "RELEASE SAVEPOINT billfold_nested")
+            if self._session is not None:
+                self._session.expunge_all()
+            raise
+        if self._session is not None:
+            self._session.flush()
+        _driver_statement(conn, driver, "RELEASE SAVEPOINT billfold_nested")
+
+
+def _driver_statement(conn: Connection, driver: Any, sql: str) -> None:  # noqa: ANN401 - a DBAPI connection
+    try:
+        driver.execute(sql)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise driver_error(conn, exc, sql) from exc
+
+
 class _UnitOfWork:
     """The context manager behind :meth:`Database.unit` (a class: it runs on every request).
 

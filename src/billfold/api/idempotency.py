@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete
 
 from billfold.context import Ctx
 from billfold.errors import IdempotencyError
 from billfold.models import IdempotencyRecord
+from billfold.rows import FastInsert, FastSelect, TableRows
 
 __all__ = ["StoredResponse", "fingerprint", "lookup", "store"]
 
@@ -37,44 +38,54 @@ def fingerprint(method: str, path: str, params: dict[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+_RECORDS = cast("Table", IdempotencyRecord.__table__)
+# Every POST from the stripe SDKs carries a key, so both statements run on the driver.
+_FIND = FastSelect(
+    TableRows(_RECORDS, "IdempotencyRow"),
+    _RECORDS.c.account_id == bindparam("account_id"),
+    _RECORDS.c.key == bindparam("key"),
+)
+_STORE = FastInsert(
+    _RECORDS, ["account_id", "key", "request_fingerprint", "status_code", "response_body", "created"]
+)
+
+
 def lookup(ctx: Ctx, key: str, request_fingerprint: str, *, ttl: dt.timedelta) -> StoredResponse | None:
     """The stored response for ``key``, or None; a mismatched reuse is an error.
 
     A record older than ``ttl`` is forgotten (deleted in this transaction), so the key
     may be used afresh, as Stripe does after 24 hours.
     """
-    where = (IdempotencyRecord.account_id == ctx.account_id, IdempotencyRecord.key == key)
-    row = ctx.session.execute(
-        select(
-            IdempotencyRecord.request_fingerprint,
-            IdempotencyRecord.status_code,
-            IdempotencyRecord.response_body,
-            IdempotencyRecord.created,
-        ).where(*where),
-    ).first()
+    row = _FIND.one_or_none(ctx.connection, {"account_id": ctx.account_id, "key": key})
     if row is None:
         return None
-    if row[3] <= ctx.clock.now() - ttl:
-        ctx.session.execute(delete(IdempotencyRecord).where(*where))
+    if row.created <= ctx.clock.now() - ttl:
+        ctx.connection.execute(
+            delete(IdempotencyRecord).where(
+                IdempotencyRecord.account_id == ctx.account_id, IdempotencyRecord.key == key
+            )
+        )
         return None
-    if row[0] != request_fingerprint:
+    if row.request_fingerprint != request_fingerprint:
         raise IdempotencyError(
             "Keys for idempotent requests can only be used with the same parameters they were first used with. "
             f"Try using a key other than '{key}' if you meant to execute a different request.",
         )
-    return StoredResponse(row[1], bytes(row[2]))
+    return StoredResponse(row.status_code, bytes(row.response_body))
 
 
 def store(ctx: Ctx, key: str, request_fingerprint: str, status_code: int, body: bytes) -> None:
-    """Record the response for ``key`` in the current transaction."""
-    ctx.session.add(
-        IdempotencyRecord(
-            account_id=ctx.account_id,
-            key=key,
-            request_fingerprint=request_fingerprint,
-            status_code=status_code,
-            response_body=body,
-            created=ctx.clock.now(),
-        ),
+    """Record the response for ``key`` in the current transaction (a concurrent twin: IntegrityError)."""
+    _STORE.execute(
+        ctx.connection,
+        [
+            {
+                "account_id": ctx.account_id,
+                "key": key,
+                "request_fingerprint": request_fingerprint,
+                "status_code": status_code,
+                "response_body": body,
+                "created": ctx.clock.now(),
+            }
+        ],
     )
-    ctx.session.flush()

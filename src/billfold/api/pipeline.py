@@ -221,16 +221,13 @@ def _run(  # noqa: PLR0917 - the request's parts, read once by the caller
 
 def _run_idempotent(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[int, bytes]:  # noqa: ANN401
     """Run the handler in a savepoint so a rule error is stored (and replayed) without its writes."""
-    savepoint = ctx.session.begin_nested()
     try:
-        status, body = _call(ctx, ep, params, path)
+        with ctx.savepoint():
+            return _call(ctx, ep, params, path)
     except BillfoldError as exc:
-        savepoint.rollback()
         if exc.http_status >= 500 or isinstance(exc, ConflictError):
             raise
         return exc.http_status, error_body(exc)
-    savepoint.commit()
-    return status, body
 
 
 def _call(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[int, bytes]:  # noqa: ANN401

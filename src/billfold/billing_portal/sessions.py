@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, and_, bindparam, select
 
 from billfold.accounts import connected_account_of
 from billfold.billing_portal.configurations import default_configuration
@@ -46,27 +46,31 @@ class _Configuration:
         return _json(self.raw_features)  # type: ignore[no-any-return]
 
 
-# Hot path: statements compiled once per dialect and run on the driver (billfold.rows),
-# selecting only the columns a session needs; no ORM entity is loaded or written.
+# Hot path: one statement, compiled once per dialect and run on the driver (billfold.rows),
+# finds the live customer and, beside it, the configuration (the given one or the default);
+# no ORM entity is loaded or written.
 _CFG = PortalConfiguration.__table__
-_CFG_COLUMNS = (_CFG.c.id, _CFG.c.active, _CFG.c.default_return_url, _CFG.c.features)
-_CONFIGURATION = {
+_CUS = Customer.__table__
+_CUSTOMER_AND_CONFIGURATION = {
     given: FastQuery(
-        select(*_CFG_COLUMNS).where(
-            _CFG.c.account_id == bindparam("account_id"),
-            _CFG.c.id == bindparam("configuration_id") if given else _CFG.c.is_default,
+        select(_CUS.c.id, _CFG.c.id, _CFG.c.active, _CFG.c.default_return_url, _CFG.c.features)
+        .select_from(
+            _CUS.outerjoin(
+                _CFG,
+                and_(
+                    _CFG.c.account_id == _CUS.c.account_id,
+                    _CFG.c.id == bindparam("configuration_id") if given else _CFG.c.is_default,
+                ),
+            )
+        )
+        .where(
+            _CUS.c.account_id == bindparam("account_id"),
+            _CUS.c.id == bindparam("customer_id"),
+            _CUS.c.deleted_at.is_(None),
         )
     )
     for given in (True, False)
 }
-_CUS = Customer.__table__
-_LIVE_CUSTOMER = FastQuery(
-    select(_CUS.c.id).where(
-        _CUS.c.account_id == bindparam("account_id"),
-        _CUS.c.id == bindparam("customer_id"),
-        _CUS.c.deleted_at.is_(None),
-    )
-)
 _SESSION_ROW: Any = TableRows(cast("Table", PortalSession.__table__), "PortalSessionRow").row_type
 _INSERT = FastInsert(
     cast("Table", PortalSession.__table__), [c.key for c in PortalSession.__table__.c if c.key != "pk"]
@@ -77,30 +81,27 @@ def _json(value: Any) -> Any:  # noqa: ANN401 - a JSON column as the driver retu
     return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _configuration(ctx: Ctx, configuration_id: str | None) -> _Configuration:
-    """The given configuration (404, or 400 when inactive), else the default (made on first use)."""
-    params = {"account_id": ctx.account_id, "configuration_id": configuration_id}
-    rows = _CONFIGURATION[configuration_id is not None].rows(ctx.connection, params)
-    if not rows and configuration_id is None:
+def _customer_and_configuration(ctx: Ctx, customer_id: str, configuration_id: str | None) -> _Configuration:
+    """Check the customer is live (404 naming ``customer``) and find the configuration.
+
+    The given configuration (404, or 400 when inactive), else the default (made on first use).
+    """
+    params = {"account_id": ctx.account_id, "customer_id": customer_id, "configuration_id": configuration_id}
+    rows = _CUSTOMER_AND_CONFIGURATION[configuration_id is not None].rows(ctx.connection, params)
+    if not rows:
+        raise ResourceMissingError("customer", customer_id, param="customer")
+    _customer, found_id, active, default_return_url, features = rows[0]
+    if found_id is None and configuration_id is None:
         made = default_configuration(ctx)
         return _Configuration(made.id, made.default_return_url, made.features)
-    if not rows:
+    if found_id is None:
         raise ResourceMissingError("configuration", str(configuration_id), param="configuration")
-    found_id, active, default_return_url, features = rows[0]
     if not active:
         raise InvalidRequestError(
             f"The configuration '{found_id}' is not active. Activate it, or use an active configuration.",
             param="configuration",
         )
     return _Configuration(found_id, default_return_url, features)
-
-
-def _customer_id(ctx: Ctx, customer_id: str) -> str:
-    """The id of a live customer of this account, or 404 naming ``customer``."""
-    found = _LIVE_CUSTOMER.scalar(ctx.connection, {"account_id": ctx.account_id, "customer_id": customer_id})
-    if found is None:
-        raise ResourceMissingError("customer", customer_id, param="customer")
-    return str(found)
 
 
 def _on_behalf_of(ctx: Ctx, account_id: str | None) -> str | None:
@@ -129,9 +130,9 @@ def create_session(ctx: Ctx, data: dict[str, Any]) -> tuple[Any, str]:
         )
     if data.get("customer") is None:
         raise InvalidRequestError("Missing required param: customer.", code="parameter_missing", param="customer")
-    customer_id = _customer_id(ctx, data["customer"])
+    customer_id = data["customer"]
     flow_data = data.get("flow_data")
-    configuration = _configuration(ctx, data.get("configuration"))
+    configuration = _customer_and_configuration(ctx, customer_id, data.get("configuration"))
     on_behalf_of = _on_behalf_of(ctx, data.get("on_behalf_of"))
     return_url = check_url(data.get("return_url"), "return_url") or configuration.default_return_url
     flow = None
