@@ -146,7 +146,6 @@ class Unit:
             session = self._session = Session(bind=conn, expire_on_commit=False, autoflush=True)
         return session
 
-
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A savepoint: an exception inside rolls back only what was done inside, and re-raises.

@@ -3,7 +3,11 @@
 Two identical customers each get an identical subscription through the SDK. At the
 period's end one is renewed by the general path (``run_subscription``), the other by the
 fast path (``renew_plain``); every row and every event of both is compared after
-replacing each side's ids (and invoice number, token, charge) by the same placeholders.
+replacing each side's ids (and invoice number, token, charge) by the same placeholders,
+including which columns are SQL NULL (the fast path writes with COPY on PostgreSQL, where
+a JSON column's None must stay JSON ``null`` as the ORM writes it). A richer customer
+(address, tax ID, invoice footer, two items) exercises the snapshots the fast path derives
+by patching the first serialisation instead of serialising again.
 """
 
 from __future__ import annotations
@@ -14,23 +18,29 @@ from typing import Any
 
 import pytest
 import stripe
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from billfold.clock import FrozenClock
 from billfold.context import Ctx
+from billfold.jobs import bulk
 from billfold.jobs.bulk import renew_plain
 from billfold.jobs.due import run_subscription
 from billfold.models import Event, Invoice, InvoiceLine, Job, PaymentAttempt, Subscription, SubscriptionItem
 from billfold.payments import get_gateway
 from tests.support import Account, LiveServer
-from tests.time.helpers import customer_with_card, default_payment_method, monthly_price
+from tests.time.helpers import customer_with_card, monthly_price
 
 _SKIP = {"pk", "created", "attempted_at"}
 
 
 def _row(obj: object) -> dict[str, Any]:
     table = type(obj).__table__  # type: ignore[attr-defined]
-    return {c.key: getattr(obj, c.key) for c in table.columns if c.key not in _SKIP}
+    row = {c.key: getattr(obj, c.key) for c in table.columns if c.key not in _SKIP}
+    # SQL NULL and JSON null both read as None: ask the database which columns are NULL.
+    session = inspect(obj).session
+    flags = session.execute(select(*(c.is_(None) for c in table.columns)).where(table.c.pk == obj.pk)).one()  # type: ignore[attr-defined]
+    row["sql_null"] = sorted(c.key for c, null in zip(table.columns, flags, strict=True) if null)
+    return row
 
 
 def _placeholders(session: Any, sub_id: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -86,29 +96,56 @@ def _normalized(written: dict[str, Any], names: dict[str, str]) -> str:
     return text
 
 
-def _customer(card: str) -> tuple[stripe.Customer, str]:
-    customer = customer_with_card(None, card)
-    return customer, default_payment_method(customer)
+def _customer(card: str, rich: bool) -> stripe.Customer:
+    if not rich:
+        return customer_with_card(None, card)
+    customer = customer_with_card(
+        None,
+        card,
+        address={"line1": "1 Main St", "city": "Berlin", "postal_code": "10115", "country": "DE"},
+        phone="+4930123456",
+        invoice_settings={"footer": "Thank you — Lumen Labs"},
+        metadata={"tier": "gold"},
+    )
+    stripe.Customer.create_tax_id(customer.id, type="eu_vat", value="DE136695976")
+    return customer
 
 
+@pytest.mark.parametrize("rich", [False, True], ids=["simple", "rich"])
 @pytest.mark.parametrize("card", ["pm_card_visa", "pm_card_chargeCustomerFail"])
-def test_fast_path_writes_what_the_general_path_writes(api: Account, server: LiveServer, card: str) -> None:
-    price = monthly_price(2_500, name="Team")
+def test_fast_path_writes_what_the_general_path_writes(
+    api: Account, server: LiveServer, card: str, rich: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prices = [monthly_price(2_500, name="Team")]
+    if rich:
+        prices.append(monthly_price(1_234, name='Seats \\ "extra"\tplan'))  # escapes in the JSON and COPY
     subs = []
     for _ in range(2):
-        customer, _pm = _customer(card)
-        subs.append(stripe.Subscription.create(customer=customer.id, items=[{"price": price.id, "quantity": 3}]))
+        customer = _customer(card, rich)
+        items: Any = [{"price": price.id, "quantity": 3 + i} for i, price in enumerate(prices)]
+        subs.append(
+            stripe.Subscription.create(customer=customer.id, items=items, metadata={"plan": "x"} if rich else {})
+        )
     due = dt.datetime.fromtimestamp(subs[0]["items"].data[0].current_period_end, dt.UTC) + dt.timedelta(hours=1)
     if card != "pm_card_visa":  # a failing card: the first invoice failed too; make both active to renew
         with server.database.unit_of_work() as session:
             for sub in subs:
                 session.scalars(select(Subscription).where(Subscription.id == sub.id)).one().status = "active"
+    streamed: list[bool] = []
+    loaded = bulk._loaded
+
+    def spy(*args: Any) -> bool:
+        streamed.append(loaded(*args))
+        return streamed[-1]
+
+    monkeypatch.setattr(bulk, "_loaded", spy)
     with server.database.unit_of_work() as session:
         ctx = Ctx(session, api.id, FrozenClock(due), public_base_url=server.url)
         general = session.scalars(select(Subscription).where(Subscription.id == subs[0].id)).one()
         fast = session.scalars(select(Subscription).where(Subscription.id == subs[1].id)).one()
         assert run_subscription(ctx, get_gateway(), general) == 1
         assert renew_plain(session, {api.id: ctx}, [fast], get_gateway()) == []
+    assert streamed == [True]
     with server.database.unit_of_work() as session:
         one, two = _placeholders(session, subs[0].id), _placeholders(session, subs[1].id)
     paid = ["invoice.payment_succeeded", "invoice.paid"]
@@ -121,4 +158,7 @@ def test_fast_path_writes_what_the_general_path_writes(api: Account, server: Liv
     ]
     assert [e["type"] for e in one[0]["events"]] == expected
     assert [j["kind"] for j in one[0]["jobs"]] == ([] if card == "pm_card_visa" else ["invoice.retry"])
+    assert len(one[0]["lines"]) == len(prices)
+    if rich:
+        assert one[0]["invoice"]["customer_snapshot"]["tax_ids"] == [{"type": "eu_vat", "value": "DE136695976"}]
     assert _normalized(*one) == _normalized(*two)

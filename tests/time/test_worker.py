@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 from billfold.cli import app
 from billfold.clock import FrozenClock
 from billfold.config import get_settings
+from billfold.jobs import bulk
 from billfold.jobs.bulk import renew_plain
 from billfold.jobs.due import run_subscription
 from billfold.jobs.worker import Worker, start_in_background
-from billfold.models import Invoice, Job
+from billfold.models import Event, Invoice, Job
 from billfold.payments import get_gateway
 from tests.support import START, Account, LiveServer
 from tests.time.helpers import advance, customer_with_card, invoice_totals, make_clock, monthly_price
@@ -219,3 +220,33 @@ def test_a_failing_fast_path_falls_back_to_the_general_path(
     assert worker.bulk is None
     assert worker.skipped == set()
     assert [_cycle_invoices(server, s.id) for s in three] == [1, 1, 1]
+
+
+def test_a_renewal_raising_mid_batch_leaves_none_of_its_streamed_events(
+    server: LiveServer, api: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the fast path's events are already in a COPY when a later renewal raises."""
+    price = monthly_price(1_000)
+    subs = [
+        stripe.Subscription.create(customer=customer_with_card(None).id, items=[{"price": price.id}]) for _ in range(3)
+    ]
+    renew, calls = bulk._renew, []
+
+    def flaky(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            msg = "the second renewal breaks"
+            raise RuntimeError(msg)
+        return renew(*args)
+
+    monkeypatch.setattr(bulk, "_renew", flaky)
+    worker = _worker(server, START + 32 * DAY)
+    assert worker.run_until_idle() >= 3
+    assert worker.bulk is None  # the general path took over
+    assert [_cycle_invoices(server, s.id) for s in subs] == [1, 1, 1]
+    with server.database.unit_of_work() as session:
+        created = session.scalars(
+            select(Event.data).where(Event.account_id == api.id, Event.type == "invoice.created")
+        ).all()
+    cycle = [d["object"]["id"] for d in created if d["object"]["billing_reason"] == "subscription_cycle"]
+    assert len(cycle) == len(set(cycle)) == 3

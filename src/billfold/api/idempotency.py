@@ -45,9 +45,7 @@ _FIND = FastSelect(
     _RECORDS.c.account_id == bindparam("account_id"),
     _RECORDS.c.key == bindparam("key"),
 )
-_STORE = FastInsert(
-    _RECORDS, ["account_id", "key", "request_fingerprint", "status_code", "response_body", "created"]
-)
+_STORE = FastInsert(_RECORDS, ["account_id", "key", "request_fingerprint", "status_code", "response_body", "created"])
 
 
 def lookup(ctx: Ctx, key: str, request_fingerprint: str, *, ttl: dt.timedelta) -> StoredResponse | None:

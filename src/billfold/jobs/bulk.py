@@ -1,10 +1,19 @@
-"""The worker's fast path for plain renewals: a batch's worth in a few queries.
+"""The worker's fast path for plain renewals: a batch's worth in a few statements.
 
 :func:`~billfold.subscriptions.renewal.advance_subscription` reads and writes one
 subscription at a time, about fifty statements a renewal. For the common case it is the
-same rows, so this path loads what a whole batch needs with one query per kind of row,
-builds every invoice, line, payment attempt and event in memory with the same functions
-(``period_lines``, the serializers, ``record_event``) and writes them in one flush.
+same rows, so this path loads what a whole batch needs with one query per kind of row
+(:mod:`billfold.jobs.renewal_batch`), builds every invoice, line, payment attempt and
+event in memory with the same functions (``period_lines``, the serializers) and writes
+them with one statement per table (:mod:`billfold.jobs.bulk_write`: on PostgreSQL a binary
+``COPY`` per inserted table, the events streaming into theirs while the batch is built,
+and one ``UPDATE … FROM unnest(…)`` per updated table; elsewhere an ``executemany`` each).
+
+Each object is serialised once per renewal: the later snapshots its events carry (the
+invoice finalized, then paid; the subscription renewed) are the first one with the
+fields that changed re-read (:func:`~billfold.objects.invoice.invoice_object_restated`,
+:func:`~billfold.objects.subscription.subscription_object_renewed`), and each event's
+payload is turned into JSON once, as it is made.
 
 Plain means: an ``active`` subscription charged automatically, without schedule,
 discount, pause, ``cancel_at``/``cancel_at_period_end``, pending invoice items or
@@ -18,14 +27,14 @@ charge finishes through the general payment code
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, cast
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, Insert, Text, bindparam, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from billfold.context import Ctx
 from billfold.errors import CardError
@@ -33,18 +42,11 @@ from billfold.events import diff, record_event
 from billfold.ids import new_id, random_token
 from billfold.invoices.builder import DraftLine, line_fields
 from billfold.invoices.payment import record_declined_card
+from billfold.jobs.bulk_write import Rows, streamed_events, write
 from billfold.jobs.renewal_batch import Batch, Items, load_batch, looks_plain, plain_terms
-from billfold.models import (
-    Customer,
-    Event,
-    Invoice,
-    InvoiceLine,
-    PaymentAttempt,
-    PaymentMethod,
-    Subscription,
-)
-from billfold.objects.invoice import LINES_PAGE, invoice_object
-from billfold.objects.subscription import subscription_object
+from billfold.models import Customer, Invoice, InvoiceLine, PaymentMethod, Subscription
+from billfold.objects.invoice import LINES_PAGE, invoice_object, invoice_object_restated
+from billfold.objects.subscription import subscription_object, subscription_object_renewed
 from billfold.payments import PaymentGateway, decline_for, invoice_attempt_key
 from billfold.subscriptions.lines import period_lines
 from billfold.subscriptions.queries import subscription_payload
@@ -53,28 +55,18 @@ from billfold.subscriptions.renewal import renewal_key
 __all__ = ["renew_plain"]
 
 
-@dataclass(slots=True)
-class _Rows:
-    """What a batch writes, in the order the general path would write it."""
-
-    invoices: list[dict[str, Any]] = field(default_factory=list)
-    lines: list[dict[str, Any]] = field(default_factory=list)
-    attempts: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _event(ctx: Ctx, rows: _Rows, event_type: str, obj: dict[str, Any], previous: dict[str, Any] | None = None) -> None:
-    """The row ``record_event`` would add."""
+def _event(ctx: Ctx, rows: Rows, event_type: str, obj: dict[str, Any], previous: dict[str, Any] | None = None) -> None:
+    """The row ``record_event`` would add, its payload serialised now (later snapshots share parts of it)."""
     data: dict[str, Any] = {"object": obj}
     if previous is not None:
         data["previous_attributes"] = previous
-    rows.events.append(
+    (rows.emit or rows.events.append)(
         {
             "id": new_id("evt"),
             "account_id": ctx.account_id,
             "created": ctx.clock.now(),
             "type": event_type,
-            "data": data,
+            "data": orjson.dumps(data),
             "api_version": ctx.api_version,
             "request_id": ctx.request_id,
             "idempotency_key": ctx.idempotency_key,
@@ -165,15 +157,17 @@ class _Renewal:
             has_more_lines=len(self.lines) > LINES_PAGE,
         )
 
-    def subscription_payload(self) -> dict[str, Any]:
-        return subscription_object(self.sub, self.items, [])
+    def restated(self, previous: dict[str, Any], invoice: SimpleNamespace) -> dict[str, Any]:
+        return invoice_object_restated(previous, cast("Invoice", invoice), base_url=self.ctx.public_base_url)
 
 
-def _finalize(renewal: _Renewal, rows: _Rows, invoice: SimpleNamespace, customer: Customer) -> None:
+def _finalize(renewal: _Renewal, rows: Rows, invoice: SimpleNamespace, customer: Customer) -> None:
     """What ``finalize_invoice`` does to it (no balance to apply: a plain customer has none)."""
     ctx = renewal.ctx
     invoice.number = f"{customer.invoice_prefix}-{customer.next_invoice_sequence:04d}"
-    customer.next_invoice_sequence += 1
+    # Stored by bulk_write.write with the batch's other changes; the session takes it as stored already.
+    set_committed_value(customer, "next_invoice_sequence", customer.next_invoice_sequence + 1)
+    rows.customers[customer.id] = customer
     invoice.customer_snapshot = {
         "address": customer.address,
         "email": customer.email,
@@ -186,7 +180,6 @@ def _finalize(renewal: _Renewal, rows: _Rows, invoice: SimpleNamespace, customer
     invoice.starting_balance, invoice.ending_balance = 0, 0
     invoice.amount_remaining = invoice.amount_due
     invoice.status, invoice.finalized_at = "open", ctx.clock.now()
-    _event(ctx, rows, "invoice.finalized", renewal.invoice_payload(invoice))
 
 
 def _charge(ctx: Ctx, invoice: SimpleNamespace, method: PaymentMethod, gateway: PaymentGateway) -> dict[str, Any]:
@@ -215,37 +208,51 @@ def _charge(ctx: Ctx, invoice: SimpleNamespace, method: PaymentMethod, gateway: 
     }
 
 
+def _move_period(renewal: _Renewal, rows: Rows, new_end: dt.datetime, invoice_id: str) -> None:
+    """The subscription and its items enter the next period: stored by ``write``, taken as stored by the session."""
+    sub = renewal.sub
+    boundary = sub.current_period_end
+    for name, value in (("current_period_start", boundary), ("current_period_end", new_end)):
+        set_committed_value(sub, name, value)
+        for item, _price in renewal.items:
+            set_committed_value(item, name, value)
+    set_committed_value(sub, "latest_invoice_id", invoice_id)
+    rows.subscriptions.append(sub)
+    rows.items += [item for item, _price in renewal.items]
+
+
 def _renew(
-    renewal: _Renewal, rows: _Rows, new_end: dt.datetime, method: PaymentMethod, gateway: PaymentGateway
+    renewal: _Renewal, rows: Rows, new_end: dt.datetime, method: PaymentMethod, gateway: PaymentGateway
 ) -> dict[str, Any]:
     """Everything ``renew_once`` does to a plain subscription, up to the charge; returns the attempt."""
     ctx, sub = renewal.ctx, renewal.sub
     customer = renewal.batch.customers[sub.customer_id]
-    before = renewal.before = renewal.subscription_payload()
+    before = renewal.before = subscription_object(sub, renewal.items, [])
     boundary, old_start = sub.current_period_end, sub.current_period_start
-    sub.current_period_start, sub.current_period_end = boundary, new_end
-    for item, _price in renewal.items:
-        item.current_period_start, item.current_period_end = boundary, new_end
     drafts = period_lines(renewal.items, renewal.batch.names, boundary, new_end, sub.id)
     invoice = _draft(ctx, sub, customer, drafts, (old_start, boundary))
     renewal.lines = [_line(invoice, line, position) for position, line in enumerate(drafts)]
-    rows.invoices.append(invoice.__dict__)
+    rows.invoices.append(invoice)  # written once the batch is built, as it ends up
     rows.lines += [line.__dict__ for line in renewal.lines]
-    _event(ctx, rows, "invoice.created", renewal.invoice_payload(invoice))
-    sub.latest_invoice_id = invoice.id
+    created = renewal.invoice_payload(invoice)
+    _event(ctx, rows, "invoice.created", created)
+    _move_period(renewal, rows, new_end, invoice.id)
     _finalize(renewal, rows, invoice, customer)
+    finalized = renewal.restated(created, invoice)
+    _event(ctx, rows, "invoice.finalized", finalized)
     attempt = _charge(ctx, invoice, method, gateway)
     rows.attempts.append(attempt)
     if attempt["status"] != "succeeded":
         return attempt  # the general payment code records the decline (see _declined)
     invoice.attempt_count, invoice.attempted = 1, True
-    paid_before = renewal.invoice_payload(invoice)
+    paid_before = renewal.restated(finalized, invoice)
     invoice.amount_paid += invoice.amount_remaining
     invoice.amount_remaining, invoice.status, invoice.paid_at = 0, "paid", ctx.clock.now()
-    paid_after = renewal.invoice_payload(invoice)
-    _event(ctx, rows, "invoice.payment_succeeded", paid_after, diff(paid_before, paid_after))
-    _event(ctx, rows, "invoice.paid", paid_after, diff(paid_before, paid_after))
-    after = renewal.subscription_payload()
+    paid_after = renewal.restated(paid_before, invoice)
+    paid_changes = diff(paid_before, paid_after)
+    _event(ctx, rows, "invoice.payment_succeeded", paid_after, paid_changes)
+    _event(ctx, rows, "invoice.paid", paid_after, paid_changes)
+    after = subscription_object_renewed(before, sub, renewal.items)
     _event(ctx, rows, "customer.subscription.updated", after, diff(before, after))
     return attempt
 
@@ -262,24 +269,15 @@ def _declined(renewal: _Renewal, invoice: Invoice, attempt: dict[str, Any]) -> N
     record_event(ctx, "customer.subscription.updated", after, diff(renewal.before, after))
 
 
-def _events_insert(session: Session) -> Insert:
-    """``INSERT INTO events`` taking ``data`` already serialised (orjson: the payloads are most of the bytes)."""
-    table = cast("sa.Table", Event.__table__)
-    data: ColumnElement[Any] = bindparam("data", type_=Text)
-    if session.get_bind().dialect.name == "postgresql":
-        data = sa.cast(data, table.c.data.type)
-    values = {c.name: bindparam(c.name, type_=c.type) for c in table.columns if c.name not in {"pk", "data"}}
-    return insert(table).values({**values, "data": data})
+def _loaded(batch: Batch, subs: list[Subscription]) -> bool:
+    """Whether building the renewals of ``subs`` can read nothing more from the database.
 
-
-def _write(session: Session, rows: _Rows) -> None:
-    """Plain INSERTs, one ``executemany`` per table (nothing is read back)."""
-    for model, values in ((Invoice, rows.invoices), (InvoiceLine, rows.lines), (PaymentAttempt, rows.attempts)):
-        if values:
-            session.execute(insert(cast("sa.Table", model.__table__)), values)
-    if rows.events:
-        events = [{**event, "data": orjson.dumps(event["data"]).decode()} for event in rows.events]
-        session.execute(_events_insert(session), events)
+    Everything they use was just loaded; a refresh elsewhere in the batch could have
+    expired something, and a lazy load cannot run while a ``COPY`` holds the connection.
+    """
+    objects: list[object] = [*subs, *batch.customers.values(), *batch.methods.values()]
+    objects += [o for pairs in batch.items.values() for pair in pairs for o in pair]
+    return not any(sa.inspect(o).unloaded for o in objects)
 
 
 def renew_plain(
@@ -294,20 +292,22 @@ def renew_plain(
         return subs
     batch = load_batch(session, candidates)
     rest = [s for s in subs if not looks_plain(s, now)]
-    rows = _Rows()
-    declined: list[tuple[_Renewal, dict[str, Any]]] = []
+    plain = []
     for sub in candidates:
-        plain = plain_terms(batch, sub, now)
-        if plain is None:
+        terms = plain_terms(batch, sub, now)
+        if terms is None:
             rest.append(sub)
-            continue
-        items, new_end, method = plain
-        renewal = _Renewal(contexts[sub.account_id], batch, sub, items)
-        attempt = _renew(renewal, rows, new_end, method, gateway)
-        if attempt["status"] != "succeeded":
-            declined.append((renewal, attempt))
-    session.flush()
-    _write(session, rows)
+        else:
+            plain.append((sub, terms))
+    rows = Rows()
+    declined: list[tuple[_Renewal, dict[str, Any]]] = []
+    with streamed_events(session, rows, stream=bool(plain) and _loaded(batch, candidates)):
+        for sub, (items, new_end, method) in plain:
+            renewal = _Renewal(contexts[sub.account_id], batch, sub, items)
+            attempt = _renew(renewal, rows, new_end, method, gateway)
+            if attempt["status"] != "succeeded":
+                declined.append((renewal, attempt))
+    write(session, rows)
     if declined:
         invoices = {
             i.id: i

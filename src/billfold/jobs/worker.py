@@ -14,9 +14,11 @@ their clock runs them.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,7 @@ from billfold.db import Database
 from billfold.jobs.due import ENDED, RENEWING, run_job, run_subscription
 from billfold.jobs.notices import TRIAL_NOTICE, TRIAL_WILL_END, UPCOMING, UPCOMING_NOTICE, UPCOMING_STATUSES
 from billfold.jobs.queue import claim_due_jobs, finish_job
+from billfold.jobs.renewal_batch import among
 from billfold.models import Job, Subscription, SubscriptionSchedule
 from billfold.payments import PaymentGateway
 from billfold.schedules import advance_schedule, due_schedules_query
@@ -45,6 +48,24 @@ _FAST_PATH = "the fast path"
 # A fast path for plain renewals (see billfold.jobs.bulk): given the batch's subscriptions,
 # it renews those it can and returns the rest for the general path.
 BulkRenewer = Callable[[Session, dict[str, Ctx], list[Subscription], PaymentGateway], list[Subscription]]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the length of a batch (it is process-wide: other threads too).
+
+    A batch of renewals makes a few hundred thousand objects (ORM rows, payloads) that live
+    until it ends; with the collector on, its passes over them took about a tenth of the
+    worker's time. What the batch leaves behind is collected once it is back on.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _no_marker(
@@ -130,7 +151,7 @@ class Worker:
         now = self.clock.now()
         self._current = None
         try:
-            with self.db.unit() as unit:
+            with _collector_paused(), self.db.unit() as unit:
                 return self._batch(unit.session, now)
         except OperationalError:
             log.warning("batch rolled back by the database (will retry)", exc_info=True)
@@ -183,7 +204,7 @@ class Worker:
             self._current = schedule.id
             advance_schedule(self._ctx(session, contexts, schedule.account_id, now), self.gateway, schedule)
         pks = self._due_subscriptions(session, now)
-        subs = sorted(session.scalars(select(S).where(S.pk.in_(pks))), key=lambda s: (s.customer_id, s.id))
+        subs = sorted(session.scalars(select(S).where(among(session, S.pk, pks))), key=lambda s: (s.customer_id, s.id))
         for sub in subs:
             self._ctx(session, contexts, sub.account_id, now)
         if self.bulk is not None and subs:

@@ -9,7 +9,7 @@ from billfold.models import Invoice, InvoiceLine
 from billfold.objects.common import ts
 from billfold.objects.invoice_item import pricing_details
 
-__all__ = ["LINES_PAGE", "invoice_object", "line_item_object"]
+__all__ = ["LINES_PAGE", "invoice_object", "invoice_object_restated", "line_item_object"]
 
 # How many lines an invoice embeds; the rest are paged through /v1/invoices/{id}/lines.
 LINES_PAGE = 10
@@ -202,4 +202,34 @@ def invoice_object(
         else [],
         "total_taxes": [],
         "webhooks_delivered_at": ts(inv.created),
+    }
+
+
+def invoice_object_restated(previous: dict[str, Any], inv: Invoice, *, base_url: str) -> dict[str, Any]:
+    """``previous`` (``inv``'s object, serialised at an earlier stage) after finalizing and paying it.
+
+    Re-reads what those steps change (status, number, amounts, attempts, the customer
+    snapshot, URLs, status transitions) and keeps the rest (lines, account, discounts), so
+    code that announces one invoice at several stages serialises it once (the worker's bulk
+    renewals). ``tests/time/test_bulk_renewal.py`` checks it against :func:`invoice_object`.
+    """
+    return {
+        **previous,
+        "amount_paid": inv.amount_paid,
+        "amount_remaining": inv.amount_remaining,
+        "attempt_count": inv.attempt_count,
+        "attempted": inv.attempted,
+        **_customer_fields(inv.customer_snapshot),
+        "effective_at": ts(inv.finalized_at),
+        "ending_balance": inv.ending_balance,
+        **_urls(inv, base_url),
+        "number": inv.number,
+        "starting_balance": inv.starting_balance,
+        "status": inv.status,
+        "status_transitions": {
+            "finalized_at": ts(inv.finalized_at),
+            "marked_uncollectible_at": ts(inv.marked_uncollectible_at),
+            "paid_at": ts(inv.paid_at),
+            "voided_at": ts(inv.voided_at),
+        },
     }

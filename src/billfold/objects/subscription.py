@@ -9,7 +9,7 @@ from billfold.models import Price, Subscription, SubscriptionItem
 from billfold.objects.common import ts
 from billfold.objects.price import price_object
 
-__all__ = ["plan_object", "subscription_item_object", "subscription_object"]
+__all__ = ["plan_object", "subscription_item_object", "subscription_object", "subscription_object_renewed"]
 
 
 def plan_object(p: Price) -> dict[str, Any]:
@@ -134,6 +134,27 @@ def subscription_object(
         "trial_settings": sub.trial_settings or {"end_behavior": {"missing_payment_method": "create_invoice"}},
         "trial_start": ts(sub.trial_start),
     }
+
+
+def subscription_object_renewed(
+    previous: dict[str, Any], sub: Subscription, items: Sequence[tuple[SubscriptionItem, Price]]
+) -> dict[str, Any]:
+    """``previous`` (``sub``'s object with these ``items``) after a renewal moved their periods.
+
+    Re-reads what a plain renewal changes (each item's period, ``latest_invoice``) and keeps
+    the rest, so the worker's bulk renewals serialise a subscription once.
+    ``tests/time/test_bulk_renewal.py`` checks it against :func:`subscription_object`.
+    """
+    listed = previous["items"]
+    data = [
+        {
+            **shown,
+            "current_period_end": ts(item.current_period_end),
+            "current_period_start": ts(item.current_period_start),
+        }
+        for shown, (item, _price) in zip(listed["data"], items, strict=True)
+    ]
+    return {**previous, "items": {**listed, "data": data}, "latest_invoice": sub.latest_invoice_id}
 
 
 def _pause(sub: Subscription) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -32,6 +33,12 @@ def _interval(price: Price) -> str:
     return unit if count == 1 else f"every {count} {unit}s"
 
 
+@lru_cache(maxsize=1024)
+def _unit_price(amount: int, currency: str) -> str:
+    """A price's unit amount as lines show it ("$10.00"); cached, the worker formats thousands alike."""
+    return format_money(amount, currency)
+
+
 def _qty_name(quantity: int, name: str) -> str:
     return f"{quantity} × {name}"
 
@@ -47,7 +54,7 @@ def period_lines(
     lines = []
     for item, price in items:
         name = names.get(price.product_id, price.product_id)
-        unit = format_money(price.unit_amount or 0, price.currency) if price.billing_scheme == "per_unit" else None
+        unit = _unit_price(price.unit_amount or 0, price.currency) if price.billing_scheme == "per_unit" else None
         suffix = f" (at {unit} / {_interval(price)})" if unit else ""
         lines.append(
             DraftLine(

@@ -1,0 +1,247 @@
+"""Writing a batch of bulk renewals (:mod:`billfold.jobs.bulk`): one statement per table.
+
+On PostgreSQL each table of new rows is one binary ``COPY`` and each table of moved
+periods one ``UPDATE … FROM unnest(…)``; the events can also stream into their ``COPY``
+while the batch is still being built (:func:`streamed_events`), so PostgreSQL parses
+their JSON while Python builds the next renewal. Elsewhere (SQLite) one ``executemany``
+per table. Nothing is read back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+import orjson
+import sqlalchemy as sa
+from psycopg.types.json import set_json_dumps
+from sqlalchemy import ColumnElement, Dialect, Insert, Text, bindparam, insert, update
+from sqlalchemy.orm import Session
+
+from billfold.models import Customer, Event, Invoice, InvoiceLine, PaymentAttempt, Subscription, SubscriptionItem
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["Rows", "streamed_events", "write"]
+
+
+@dataclass(slots=True)
+class Rows:
+    """What a batch writes: new rows in the order the general path would add them, and moved periods."""
+
+    invoices: list[SimpleNamespace] = field(default_factory=list)  # as they end up once the batch is built
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # ``data`` already JSON (bytes)
+    # Where each event row goes as it is made: ``events.append``, or straight into a COPY (streamed_events).
+    emit: Callable[[dict[str, Any]], None] | None = None
+    subscriptions: list[Subscription] = field(default_factory=list)
+    items: list[SubscriptionItem] = field(default_factory=list)
+    customers: dict[str, Customer] = field(default_factory=dict)
+
+
+_EVENT_KEYS = frozenset(
+    {"id", "account_id", "created", "type", "data", "api_version", "request_id", "idempotency_key", "pending_webhooks"}
+)
+# Invoice attributes the general path never sets at creation: its INSERT leaves them SQL NULL
+# (set to None, a JSON column would hold JSON null instead).
+_LEFT_NULL = frozenset({"last_finalization_error"})
+
+
+def _table(model: type[Any]) -> sa.Table:
+    return cast("sa.Table", model.__table__)
+
+
+def _invoice_rows(rows: Rows) -> list[dict[str, Any]]:
+    return [{k: v for k, v in invoice.__dict__.items() if k not in _LEFT_NULL} for invoice in rows.invoices]
+
+
+# --- writing: PostgreSQL ---------------------------------------------------------------
+
+_MOVES = {
+    "subscriptions": "current_period_start = v.s, current_period_end = v.e, latest_invoice_id = v.i",
+    "subscription_items": "current_period_start = v.s, current_period_end = v.e",
+    "customers": "next_invoice_sequence = v.n",
+}
+
+
+@cache
+def _copy_spec(table: sa.Table, dialect: Dialect, keys: frozenset[str]) -> tuple[str, list[str], list[str], list[int]]:
+    """For a binary ``COPY`` of rows with ``keys`` into ``table``: statement, keys, type names, JSON places.
+
+    The keys come in column order, each with its column's type name for psycopg. A column
+    left out is NULL, as in an INSERT that omits it; one with a Python-side default (which
+    an INSERT through SQLAlchemy would fill in) or NOT NULL must be given.
+    """
+    columns = [c for c in table.columns if c.key in keys]
+    unwritten = [c.key for c in table.columns if c.key not in keys and not c.primary_key]
+    if unknown := keys - {c.key for c in columns}:
+        msg = f"{table.name} has no columns {sorted(unknown)}"
+        raise ValueError(msg)
+    if needed := [key for key in unwritten if table.c[key].default is not None or not table.c[key].nullable]:
+        msg = f"bulk rows for {table.name} lack {needed}"
+        raise ValueError(msg)
+    names = ", ".join(c.name for c in columns)
+    types = [re.sub(r"\(.*\)", "", c.type.compile(dialect=dialect)).lower() for c in columns]
+    json_at = [i for i, c in enumerate(columns) if isinstance(c.type, sa.JSON)]
+    statement = f"COPY {table.name} ({names}) FROM STDIN (FORMAT BINARY)"
+    return statement, [c.key for c in columns], types, json_at
+
+
+def _already_json(value: bytes) -> bytes:
+    return value
+
+
+def _copy(
+    cursor: psycopg.Cursor[Any],
+    dialect: Dialect,
+    model: type[Any],
+    rows: list[dict[str, Any]],
+    *,
+    serialised: frozenset[str] = frozenset(),
+) -> None:
+    """A binary ``COPY`` of ``rows`` (every column but the key) into the model's table.
+
+    JSON columns go as JSON (None as JSON ``null``, as the ORM stores it); the values of
+    those in ``serialised`` are JSON already.
+    """
+    if not rows:
+        return
+    statement, keys, types, json_at = _copy_spec(_table(model), dialect, frozenset(rows[0]))
+    to_serialise = [i for i in json_at if keys[i] not in serialised]
+    with cursor.copy(statement) as copy:
+        copy.set_types(types)
+        for row in rows:
+            values = [row[key] for key in keys]
+            for i in to_serialise:
+                values[i] = orjson.dumps(values[i])
+            copy.write_row(values)
+
+
+def _write_postgresql(driver: psycopg.Connection[Any], dialect: Dialect, rows: Rows) -> None:
+    with driver.cursor() as cursor:
+        set_json_dumps(_already_json, context=cursor)  # JSON columns are given as JSON text (bytes)
+        if rows.subscriptions:
+            subs = rows.subscriptions
+            cursor.execute(
+                f"UPDATE subscriptions AS t SET {_MOVES['subscriptions']} "  # noqa: S608 - constant text
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[], %s::text[]) AS v(pk, s, e, i) "
+                "WHERE t.pk = v.pk",
+                (
+                    [s.pk for s in subs],
+                    [s.current_period_start for s in subs],
+                    [s.current_period_end for s in subs],
+                    [s.latest_invoice_id for s in subs],
+                ),
+            )
+        if rows.items:
+            items = rows.items
+            cursor.execute(
+                f"UPDATE subscription_items AS t SET {_MOVES['subscription_items']} "  # noqa: S608 - constant text
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS v(pk, s, e) WHERE t.pk = v.pk",
+                ([i.pk for i in items], [i.current_period_start for i in items], [i.current_period_end for i in items]),
+            )
+        if rows.customers:
+            customers = list(rows.customers.values())
+            cursor.execute(
+                f"UPDATE customers AS t SET {_MOVES['customers']} "  # noqa: S608 - constant text
+                "FROM unnest(%s::bigint[], %s::int[]) AS v(pk, n) WHERE t.pk = v.pk",
+                ([c.pk for c in customers], [c.next_invoice_sequence for c in customers]),
+            )
+        _copy(cursor, dialect, Invoice, _invoice_rows(rows))
+        _copy(cursor, dialect, InvoiceLine, rows.lines)
+        _copy(cursor, dialect, PaymentAttempt, rows.attempts)
+        _copy(cursor, dialect, Event, rows.events, serialised=frozenset({"data"}))
+
+
+# --- writing: elsewhere (SQLite) -------------------------------------------------------
+
+
+def _events_insert() -> Insert:
+    """``INSERT INTO events`` taking ``data`` already serialised."""
+    table = _table(Event)
+    data: ColumnElement[Any] = bindparam("data", type_=Text)
+    values = {c.name: bindparam(c.name, type_=c.type) for c in table.columns if c.name not in {"pk", "data"}}
+    return insert(table).values({**values, "data": data})
+
+
+def _write_generic(session: Session, rows: Rows) -> None:
+    moves: list[tuple[type[Any], list[dict[str, Any]]]] = [
+        (
+            Subscription,
+            [
+                {
+                    "b_pk": s.pk,
+                    "current_period_start": s.current_period_start,
+                    "current_period_end": s.current_period_end,
+                    "latest_invoice_id": s.latest_invoice_id,
+                }
+                for s in rows.subscriptions
+            ],
+        ),
+        (
+            SubscriptionItem,
+            [
+                {
+                    "b_pk": i.pk,
+                    "current_period_start": i.current_period_start,
+                    "current_period_end": i.current_period_end,
+                }
+                for i in rows.items
+            ],
+        ),
+        (
+            Customer,
+            [{"b_pk": c.pk, "next_invoice_sequence": c.next_invoice_sequence} for c in rows.customers.values()],
+        ),
+    ]
+    for model, values in moves:
+        if values:
+            table = _table(model)
+            session.execute(update(table).where(table.c.pk == bindparam("b_pk")), values)
+    for model, new in ((Invoice, _invoice_rows(rows)), (InvoiceLine, rows.lines), (PaymentAttempt, rows.attempts)):
+        if new:
+            session.execute(insert(_table(model)), new)
+    if rows.events:
+        session.execute(_events_insert(), [{**event, "data": event["data"].decode()} for event in rows.events])
+
+
+@contextmanager
+def streamed_events(session: Session, rows: Rows, *, stream: bool) -> Iterator[None]:
+    """On PostgreSQL (and with ``stream``), events go into a ``COPY`` as they are made, while the rest is built.
+
+    PostgreSQL parses each event's JSON while Python builds the next renewal, instead of
+    after the whole batch; otherwise they are collected for :func:`write`.
+    """
+    conn = session.connection()
+    if not stream or conn.dialect.name != "postgresql":
+        yield
+        return
+    session.flush()
+    statement, keys, types, _json = _copy_spec(_table(Event), conn.dialect, _EVENT_KEYS)
+    driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
+    with driver.cursor() as cursor:
+        set_json_dumps(_already_json, context=cursor)  # ``data`` is JSON already
+        with cursor.copy(statement) as copy:
+            copy.set_types(types)
+            rows.emit = lambda event: copy.write_row([event[key] for key in keys])
+            try:
+                yield
+            finally:
+                rows.emit = None
+
+
+def write(session: Session, rows: Rows) -> None:
+    """One statement per table; nothing is read back."""
+    session.flush()
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        _write_postgresql(cast("psycopg.Connection[Any]", conn.connection.driver_connection), conn.dialect, rows)
+    else:
+        _write_generic(session, rows)
