@@ -161,3 +161,17 @@ def test_a_failed_group_commit_fails_every_unit_and_keeps_nothing(
         assert _committed(db) == {"kept"}
 
     asyncio.run(scenario())
+
+
+def test_units_do_not_nest_inside_a_grouped_unit(db: Database) -> None:
+    async def scenario() -> None:
+        outer = db.unit(grouped=True)
+        with outer as unit:
+            _write(unit, "a")
+            with pytest.raises(RuntimeError, match="do not nest"), db.unit():
+                pass
+        assert outer.group is not None
+        await outer.group
+        assert _committed(db) == {"a"}
+
+    asyncio.run(scenario())

@@ -199,6 +199,10 @@ class _UnitOfWork:
     def __enter__(self) -> Unit:
         db = self._db
         db._lock.acquire()  # noqa: SLF001
+        if db._in_grouped_unit:  # noqa: SLF001 - only this thread can be inside it (the lock)
+            db._lock.release()  # noqa: SLF001
+            msg = "units of work do not nest: this one would run inside a grouped unit"
+            raise RuntimeError(msg)
         try:
             if self._grouped and (db._group is not None or not self._readonly):  # noqa: SLF001
                 self.group = db._join_group()  # noqa: SLF001
