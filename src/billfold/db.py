@@ -357,11 +357,7 @@ class Database:
         setattr(dialect, "do_rollback", rollback)  # noqa: B010
 
     def _driver_execute(self, sql: str) -> None:
-        conn = self._connection()
-        try:
-            self._driver.execute(sql)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise driver_error(conn, exc, sql) from exc
+        _driver_statement(self._connection(), self._driver, sql)
 
     def _join_group(self) -> asyncio.Future[None]:
         """A savepoint in the open commit group (opened first, with its COMMIT scheduled, if none is)."""

@@ -19,6 +19,7 @@ import secrets
 import string
 import threading
 import time
+from collections.abc import Callable
 
 __all__ = ["new_id", "random_token"]
 
@@ -32,13 +33,17 @@ _DROP = bytes(range(_KEEP, 256))
 _TIME_CHARS = 8  # 62**8 milliseconds: ordered for the next 6,900 years
 
 
-def random_token(length: int = 24) -> str:
-    """A random base62 string (about 5.95 bits of entropy per character), from the OS's CSPRNG."""
+def _base62(draw: Callable[[int], bytes], length: int) -> str:
     out = b""
     while len(out) < length:
         # A few spare bytes make a second draw rare (each byte is dropped with p = 1/32).
-        out += secrets.token_bytes(length - len(out) + 8).translate(_TABLE, _DROP)
+        out += draw(length - len(out) + 8).translate(_TABLE, _DROP)
     return out[:length].decode("ascii")
+
+
+def random_token(length: int = 24) -> str:
+    """A random base62 string (about 5.95 bits of entropy per character), from the OS's CSPRNG."""
+    return _base62(secrets.token_bytes, length)
 
 
 class _Entropy:
@@ -67,13 +72,6 @@ _ENTROPY = _Entropy()
 os.register_at_fork(after_in_child=_ENTROPY.discard)
 
 
-def _random_chars(length: int) -> str:
-    out = b""
-    while len(out) < length:
-        out += _ENTROPY.take(length - len(out) + 8).translate(_TABLE, _DROP)
-    return out[:length].decode("ascii")
-
-
 _last_ms: list[tuple[int, str]] = [(-1, "")]  # the last millisecond encoded, and its characters
 
 
@@ -97,5 +95,5 @@ def new_id(prefix: str, length: int = 24) -> str:
     Shorter ids (request ids) are wholly random.
     """
     if length <= _TIME_CHARS + 8:
-        return f"{prefix}_{_random_chars(length)}"
-    return f"{prefix}_{_time_chars()}{_random_chars(length - _TIME_CHARS)}"
+        return f"{prefix}_{_base62(_ENTROPY.take, length)}"
+    return f"{prefix}_{_time_chars()}{_base62(_ENTROPY.take, length - _TIME_CHARS)}"

@@ -126,6 +126,12 @@ class TableRows:
         return [make(values) for values in conn.execute(stmt.with_only_columns(*self.untyped))]
 
 
+def _traced(conn: Connection) -> bool:
+    """Whether anyone listens to SQLAlchemy's cursor events (then statements go through it)."""
+    dispatch = conn.engine.dispatch
+    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
+
+
 class _Plan(NamedTuple):
     sql: str
     positional: tuple[str, ...] | None  # bind names in order (qmark), or None (named)
@@ -155,8 +161,7 @@ class FastQuery:
         """Every row, as the driver returns it."""
         plan = self._plan(conn.dialect)
         args: Any = params if plan.positional is None else tuple([params[name] for name in plan.positional])
-        dispatch = conn.engine.dispatch
-        if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+        if _traced(conn):
             return conn.exec_driver_sql(plan.sql, args).all()  # type: ignore[return-value]
         try:
             return conn.connection.driver_connection.execute(plan.sql, args).fetchall()  # type: ignore[no-any-return,union-attr]
@@ -285,8 +290,7 @@ class FastInsert:
         plan = self._plan(conn.dialect)
         make = plan.args
         args = [make(row) for row in rows]
-        dispatch = conn.engine.dispatch
-        if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+        if _traced(conn):
             for one in args:
                 conn.exec_driver_sql(plan.sql, one)
             return
