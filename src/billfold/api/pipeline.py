@@ -191,32 +191,29 @@ def _run(  # noqa: PLR0917 - the request's parts, read once by the caller
     ep: Endpoint,
     raw: dict[str, Any],
     request_id: str,
-    units: list[Future[None] | None],
-) -> tuple[int, bytes, bool]:
-    """The unit of work; ``units`` receives the commit group the caller must await."""
+) -> tuple[int, bytes, bool, Future[None] | None]:
+    """The unit of work: status, body, whether replayed, and the commit group to await (if any)."""
     key = headers.get(b"idempotency-key") if ep.method == "POST" else None
     uow = state.db.unit(readonly=ep.method == "GET", grouped=True)
-    units.append(None)
     with uow as unit:
-        units[-1] = uow.group
         account_id = state.auth.account_id(unit, headers.get(b"authorization"), headers.get(b"stripe-account"))
         ctx = Ctx(unit, account_id, state.clock, request_id, key, state.settings.api_version, state.base_url)
         params = _params(ep.params, raw)
         if key is None:
             status, body = _call(ctx, ep, params, request.path_params)
-            return status, body, False
+            return status, body, False, uow.group
         if len(key) > 255:
             raise InvalidRequestError("Idempotency keys must be at most 255 characters.", param="Idempotency-Key")
         fingerprint = idempotency.fingerprint(ep.method, request.url.path, raw)
         stored = idempotency.lookup(ctx, key, fingerprint, ttl=_ttl(state))
         if stored is not None:
-            return stored.status_code, stored.body, True
+            return stored.status_code, stored.body, True, uow.group
         status, body = _run_idempotent(ctx, ep, params, request.path_params)
         try:
             idempotency.store(ctx, key, fingerprint, status, body)
         except IntegrityError:
             raise _KeyRace from None
-        return status, body, False
+        return status, body, False, uow.group
 
 
 def _run_idempotent(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[int, bytes]:  # noqa: ANN401
@@ -243,18 +240,12 @@ def _call(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[in
     return 200, orjson.dumps(payload)
 
 
-def _replay_after_race(  # noqa: PLR0917 - the request's parts, read once by the caller
-    state: ApiState,
-    request: Request,
-    headers: _Headers,
-    ep: Endpoint,
-    raw: dict[str, Any],
-    units: list[Future[None] | None],
-) -> tuple[int, bytes]:
+def _replay_after_race(
+    state: ApiState, request: Request, headers: _Headers, ep: Endpoint, raw: dict[str, Any]
+) -> tuple[int, bytes, Future[None] | None]:
     key = headers.get(b"idempotency-key") or ""
     uow = state.db.unit(readonly=True, grouped=True)
     with uow as unit:
-        units.append(uow.group)
         account_id = state.auth.account_id(unit, headers.get(b"authorization"), headers.get(b"stripe-account"))
         ctx = Ctx(unit, account_id, state.clock)
         stored = idempotency.lookup(
@@ -269,7 +260,7 @@ def _replay_after_race(  # noqa: PLR0917 - the request's parts, read once by the
             "Please try again later.",
             code="idempotency_key_in_use",
         )
-    return stored.status_code, stored.body
+    return stored.status_code, stored.body, uow.group
 
 
 async def handle(state: ApiState, request: Request, ep: Endpoint) -> Response:
@@ -281,15 +272,13 @@ async def handle(state: ApiState, request: Request, ep: Endpoint) -> Response:
         headers = _Headers(request)
         version = _checked_version(headers.get(b"stripe-version"), version)
         raw = await _read(request, headers, ep.method)
-        units: list[Future[None] | None] = []
         try:
-            status, body, replayed = _run(state, request, headers, ep, raw, request_id, units)
+            status, body, replayed, group = _run(state, request, headers, ep, raw, request_id)
         except _KeyRace:
-            status, body = _replay_after_race(state, request, headers, ep, raw, units)
+            status, body, group = _replay_after_race(state, request, headers, ep, raw)
             replayed = True
-        for group in units:  # answer only once what the answer shows is committed
-            if group is not None:
-                await group
+        if group is not None:  # answer only once what the answer shows is committed
+            await group
     except BillfoldError as exc:
         status, body = exc.http_status, error_body(exc)
     except Exception:

@@ -3,9 +3,10 @@
 The URL of a portal session carries a split token: a selector (the session id without its
 ``bps_`` prefix) and a random secret of 32 characters (about 190 bits), of which only the
 SHA-256 is stored (that much entropy makes a plain hash as good as a keyed one, with no server
-secret). The session is found by its id and the secret compared in constant time, so no
-index on a random hash is written on every create, and a lookup's timing says nothing about a
-secret. The portal's first request exchanges the token, once, for a cookie made the same way;
+secret). The session is found by its id and the secret's hash compared with the stored one
+(in constant time where Python compares; in the exchange's UPDATE, as SQL equality of two
+hashes, whose timing says nothing usable about the secret), so no index on a random hash is
+written on every create. The portal's first request exchanges the token, once, for a cookie made the same way;
 every later request presents the cookie. Functions take the ORM session and the current time
 because the portal finds the account from the token, not the other way round.
 """
@@ -104,15 +105,16 @@ def exchange_token(session: Session, token: str, now: dt.datetime) -> tuple[Port
     One conditional UPDATE does the check and the change, so two requests racing with the
     same token cannot both win.
     """
-    row = find_by_token(session, token)
-    if row is None:
+    parts = _split(token)
+    if parts is None:
         return None
+    session_id, secret = parts
     cookie_secret = random_token(_SECRET)
     result = session.execute(
         update(PortalSession)
         .where(
-            PortalSession.id == row.id,
-            PortalSession.token_hash == row.token_hash,
+            PortalSession.id == session_id,
+            PortalSession.token_hash == hash_token(secret),
             PortalSession.opened_at.is_(None),
             PortalSession.revoked_at.is_(None),
             PortalSession.expires_at > now,
@@ -122,8 +124,10 @@ def exchange_token(session: Session, token: str, now: dt.datetime) -> tuple[Port
     )
     if getattr(result, "rowcount", 0) != 1:
         return None
-    session.refresh(row)
-    return row, row.id.removeprefix(_PREFIX) + cookie_secret
+    row = session.scalars(
+        select(PortalSession).where(PortalSession.id == session_id).execution_options(populate_existing=True)
+    ).one()
+    return row, session_id.removeprefix(_PREFIX) + cookie_secret
 
 
 def session_for_cookie(session: Session, cookie: str, now: dt.datetime) -> PortalSession | None:

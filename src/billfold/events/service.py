@@ -16,7 +16,7 @@ from billfold.ids import new_id
 from billfold.models import Event
 from billfold.rows import FastInsert
 
-__all__ = ["RecordedEvent", "diff", "record_event", "replace_event_object"]
+__all__ = ["EVENT_COLUMNS", "RecordedEvent", "diff", "event_row", "record_event", "replace_event_object"]
 
 _MISSING = object()
 
@@ -38,7 +38,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-_COLUMNS = [
+EVENT_COLUMNS = (
     "id",
     "account_id",
     "created",
@@ -48,8 +48,28 @@ _COLUMNS = [
     "request_id",
     "idempotency_key",
     "pending_webhooks",
-]
-_INSERT = FastInsert(cast("Table", Event.__table__), _COLUMNS)
+)
+_INSERT = FastInsert(cast("Table", Event.__table__), list(EVENT_COLUMNS))
+
+
+def event_row(
+    ctx: Ctx, event_type: str, obj: dict[str, Any], previous_attributes: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The row of an event for ``obj`` (every :data:`EVENT_COLUMNS`), ``data`` still a dict."""
+    data: dict[str, Any] = {"object": obj}
+    if previous_attributes is not None:
+        data["previous_attributes"] = previous_attributes
+    return {
+        "id": new_id("evt"),
+        "account_id": ctx.account_id,
+        "created": ctx.clock.now(),
+        "type": event_type,
+        "data": data,
+        "api_version": ctx.api_version,
+        "request_id": ctx.request_id,
+        "idempotency_key": ctx.idempotency_key,
+        "pending_webhooks": 0,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,27 +93,9 @@ def record_event(
     so the event follows the changes it reports): an event is appended on every write, and
     going through the ORM cost more than the rest of a small write together.
     """
-    data: dict[str, Any] = {"object": obj}
-    if previous_attributes is not None:
-        data["previous_attributes"] = previous_attributes
-    event_id = new_id("evt")
-    _INSERT.execute(
-        ctx.connection,
-        [
-            {
-                "id": event_id,
-                "account_id": ctx.account_id,
-                "created": ctx.clock.now(),
-                "type": event_type,
-                "data": data,
-                "api_version": ctx.api_version,
-                "request_id": ctx.request_id,
-                "idempotency_key": ctx.idempotency_key,
-                "pending_webhooks": 0,
-            }
-        ],
-    )
-    return RecordedEvent(event_id, event_type, data)
+    row = event_row(ctx, event_type, obj, previous_attributes)
+    _INSERT.execute(ctx.connection, [row])
+    return RecordedEvent(row["id"], event_type, row["data"])
 
 
 def replace_event_object(ctx: Ctx, event: RecordedEvent, obj: dict[str, Any]) -> None:

@@ -38,7 +38,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from billfold.context import Ctx
 from billfold.errors import CardError
-from billfold.events import diff, record_event
+from billfold.events import diff, event_row, record_event
 from billfold.ids import new_id, random_token
 from billfold.invoices.builder import DraftLine, line_fields
 from billfold.invoices.payment import record_declined_card
@@ -57,22 +57,9 @@ __all__ = ["renew_plain"]
 
 def _event(ctx: Ctx, rows: Rows, event_type: str, obj: dict[str, Any], previous: dict[str, Any] | None = None) -> None:
     """The row ``record_event`` would add, its payload serialised now (later snapshots share parts of it)."""
-    data: dict[str, Any] = {"object": obj}
-    if previous is not None:
-        data["previous_attributes"] = previous
-    (rows.emit or rows.events.append)(
-        {
-            "id": new_id("evt"),
-            "account_id": ctx.account_id,
-            "created": ctx.clock.now(),
-            "type": event_type,
-            "data": orjson.dumps(data),
-            "api_version": ctx.api_version,
-            "request_id": ctx.request_id,
-            "idempotency_key": ctx.idempotency_key,
-            "pending_webhooks": 0,
-        }
-    )
+    row = event_row(ctx, event_type, obj, previous)
+    row["data"] = orjson.dumps(row["data"])
+    (rows.emit or rows.events.append)(row)
 
 
 def _line(invoice: SimpleNamespace, line: DraftLine, position: int) -> SimpleNamespace:

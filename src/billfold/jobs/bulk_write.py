@@ -23,6 +23,7 @@ from psycopg.types.json import set_json_dumps
 from sqlalchemy import ColumnElement, Dialect, Insert, Text, bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from billfold.events import EVENT_COLUMNS
 from billfold.models import Customer, Event, Invoice, InvoiceLine, PaymentAttempt, Subscription, SubscriptionItem
 
 if TYPE_CHECKING:
@@ -46,9 +47,7 @@ class Rows:
     customers: dict[str, Customer] = field(default_factory=dict)
 
 
-_EVENT_KEYS = frozenset(
-    {"id", "account_id", "created", "type", "data", "api_version", "request_id", "idempotency_key", "pending_webhooks"}
-)
+_EVENT_KEYS = frozenset(EVENT_COLUMNS)
 # Invoice attributes the general path never sets at creation: its INSERT leaves them SQL NULL
 # (set to None, a JSON column would hold JSON null instead).
 _LEFT_NULL = frozenset({"last_finalization_error"})
