@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from billfold.api.params.forms import encode_pairs, parse_form, parse_pairs, split_key
+from billfold.api.params.forms import decode_pairs, encode_pairs, parse_form, parse_pairs, split_key
 from billfold.errors import InvalidRequestError
 
 _KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ0123456789_-.", min_size=1, max_size=8)
@@ -114,3 +114,29 @@ def test_invalid_utf8_is_a_400() -> None:
     with pytest.raises(InvalidRequestError) as err:
         parse_form("name=%FF")
     assert err.value.http_status == 400
+
+
+# Raw query text: the characters that matter to the splitting and decoding, percent escapes
+# (valid and not, UTF-8 and not) and anything else.
+_RAW = st.lists(
+    st.sampled_from(
+        ["&", "=", "+", "%", "%2", "%20", "%2B", "%26", "%3D", "%C3%A9", "%E9", "%ff", "a", "[", "]", "é", " "]
+    )
+    | st.text(max_size=3),
+    max_size=12,
+).map("".join)
+
+
+@given(_RAW)
+@settings(max_examples=400)
+def test_decode_pairs_is_parse_qsl(text: str) -> None:
+    """The fast decoder answers exactly as the standard library, errors included."""
+    try:
+        expected: list[tuple[str, str]] | type[Exception] = parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        expected = UnicodeDecodeError
+    if expected is UnicodeDecodeError:
+        with pytest.raises(UnicodeDecodeError):
+            decode_pairs(text)
+    else:
+        assert decode_pairs(text) == expected

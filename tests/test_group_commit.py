@@ -17,9 +17,11 @@ import sqlalchemy as sa
 
 from billfold.db import Database, Unit
 from billfold.models import IdempotencyRecord
+from billfold.rows import FastInsert
 from tests.support import backends, drop_database, fresh_database
 
 _RECORDS = cast("sa.Table", IdempotencyRecord.__table__)
+_APPEND = FastInsert(_RECORDS, ["account_id", "key", "request_fingerprint", "status_code", "response_body", "created"])
 _WHEN = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
 
 
@@ -173,5 +175,121 @@ def test_units_do_not_nest_inside_a_grouped_unit(db: Database) -> None:
         assert outer.group is not None
         await outer.group
         assert _committed(db) == {"a"}
+
+    asyncio.run(scenario())
+
+
+# -- batched appends (``batch_appends``): rows that wait for the group ------------------------
+
+
+def _in_order(db: Database) -> list[str]:
+    """What another connection sees, in insertion order."""
+    engine = sa.create_engine(db.url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(sa.select(_RECORDS.c.key).order_by(_RECORDS.c.pk)).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_batched_appends_are_inserted_with_the_group_and_a_failing_unit_drops_its_own(db: Database) -> None:
+    async def scenario() -> None:
+        first = db.unit(grouped=True, batch_appends=True)
+        with first as unit:
+            unit.append(_APPEND, _row("a"))
+            assert unit.appended(_APPEND) == [_row("a")]
+        failing = db.unit(grouped=True, batch_appends=True)
+
+        def fail_after_appending(unit: Unit, key: str) -> None:
+            unit.append(_APPEND, _row(key))
+            msg = "rule broken"
+            raise ValueError(msg)
+
+        with pytest.raises(ValueError, match="rule broken"), failing as unit:
+            fail_after_appending(unit, "b")
+        partly = db.unit(grouped=True, batch_appends=True)
+        with partly as unit:
+            unit.append(_APPEND, _row("c"))
+            with pytest.raises(ValueError, match="rule broken"), unit.savepoint():
+                fail_after_appending(unit, "d")
+            assert [row["key"] for row in unit.appended(_APPEND)] == ["c"]
+        assert first.group is failing.group is partly.group
+        assert first.group is not None
+        assert db._appends  # still waiting: no statement has inserted them yet
+        await first.group
+        assert _in_order(db) == ["a", "c"]
+
+    asyncio.run(scenario())
+
+
+def test_a_unit_that_does_not_batch_finds_the_waiting_rows_inserted_before_it(db: Database) -> None:
+    async def scenario() -> None:
+        batching = db.unit(grouped=True, batch_appends=True)
+        with batching as unit:
+            unit.append(_APPEND, _row("a"))
+        read = db.unit(readonly=True, grouped=True)
+        with read as unit:
+            seen = set(unit.connection.execute(sa.select(_RECORDS.c.key)).scalars())
+        assert seen == {"a"}
+        write = db.unit(grouped=True)
+        with write as unit:
+            _write(unit, "b")
+            unit.append(_APPEND, _row("c"))  # a unit that does not batch inserts at once
+        assert write.group is batching.group
+        assert write.group is not None
+        await write.group
+        assert _in_order(db) == ["a", "b", "c"]
+
+    asyncio.run(scenario())
+
+
+def test_a_plain_unit_inserts_the_waiting_rows_with_the_group_it_commits(db: Database) -> None:
+    async def scenario() -> None:
+        batching = db.unit(grouped=True, batch_appends=True)
+        with batching as unit:
+            unit.append(_APPEND, _row("a"))
+        with db.unit() as unit:
+            _write(unit, "b")
+        assert batching.group is not None
+        await batching.group
+        assert _in_order(db) == ["a", "b"]
+
+    asyncio.run(scenario())
+
+
+def test_appends_that_cannot_be_inserted_fail_the_whole_group(db: Database) -> None:
+    async def scenario() -> None:
+        units = [db.unit(grouped=True, batch_appends=True) for _ in range(2)]
+        for uow in units:
+            with uow as unit:
+                unit.append(_APPEND, _row("same"))  # the second breaks the unique (account, key)
+        for uow in units:
+            assert uow.group is not None
+            with pytest.raises(sa.exc.IntegrityError):
+                await uow.group
+        assert _committed(db) == set()
+        again = db.unit(grouped=True, batch_appends=True)
+        with again as unit:
+            unit.append(_APPEND, _row("kept"))
+        assert again.group is not None
+        await again.group
+        assert _committed(db) == {"kept"}
+
+    asyncio.run(scenario())
+
+
+def test_waiting_rows_that_cannot_be_inserted_fail_the_unit_that_would_follow_them(db: Database) -> None:
+    async def scenario() -> None:
+        units = [db.unit(grouped=True, batch_appends=True) for _ in range(2)]
+        for uow in units:
+            with uow as unit:
+                unit.append(_APPEND, _row("same"))
+        with pytest.raises(sa.exc.IntegrityError), db.unit(grouped=True):
+            pass
+        for uow in units:
+            assert uow.group is not None
+            with pytest.raises(sa.exc.IntegrityError):
+                await uow.group
+        assert _committed(db) == set()
 
     asyncio.run(scenario())

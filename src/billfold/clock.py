@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Protocol
 
 __all__ = ["Clock", "FrozenClock", "SystemClock", "from_unix", "to_unix"]
@@ -17,11 +18,24 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The real wall clock, truncated to seconds as Stripe's timestamps are."""
+    """The real wall clock, truncated to seconds as Stripe's timestamps are.
+
+    The datetime of the current second is made once and shared (datetimes are immutable):
+    a write asks the time several times, and most requests fall in a second already seen.
+    """
+
+    __slots__ = ("_second",)
+
+    def __init__(self) -> None:
+        self._second: tuple[int, dt.datetime] = (-1, dt.datetime.min.replace(tzinfo=dt.UTC))
 
     def now(self) -> dt.datetime:
         """Wall-clock time in UTC."""
-        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+        second = int(time.time())
+        cached = self._second  # one read and one write of a tuple: safe across threads
+        if cached[0] != second:
+            cached = self._second = (second, dt.datetime.fromtimestamp(second, dt.UTC))
+        return cached[1]
 
 
 class FrozenClock:

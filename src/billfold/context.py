@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from billfold.clock import Clock
-from billfold.db import Unit
+from billfold.db import Inserter, Unit
 
 __all__ = ["Ctx"]
 
@@ -63,6 +64,14 @@ class Ctx:
     def connection(self) -> Connection:
         """The unit's connection, inside the unit's transaction (for Core and driver-level reads)."""
         return self._unit.connection
+
+    def append(self, insert: Inserter, row: dict[str, Any]) -> None:
+        """Insert ``row`` now or with the unit's commit group (see :meth:`billfold.db.Unit.append`)."""
+        self._unit.append(insert, row)
+
+    def appended(self, insert: Inserter) -> list[dict[str, Any]]:
+        """The rows appended with ``insert`` in this unit and not yet inserted."""
+        return self._unit.appended(insert)
 
     def savepoint(self) -> AbstractContextManager[None]:
         """A savepoint in the unit (see :meth:`billfold.db.Unit.savepoint`)."""

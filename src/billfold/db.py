@@ -12,10 +12,10 @@ import asyncio
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
@@ -99,6 +99,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:  # noqa: ANN401 - create_eng
     return create_engine(url, **kwargs)
 
 
+class Inserter(Protocol):
+    """What :meth:`Unit.append` takes: an ``INSERT`` run on a connection (``billfold.rows.FastInsert``)."""
+
+    def execute(self, conn: Connection, rows: list[Mapping[str, Any]]) -> None:
+        """Insert ``rows``."""
+
+
+Append = tuple[Inserter, dict[str, Any]]
+
+
 class Unit:
     """One unit of work: its connection (already in the unit's transaction) and its ORM session.
 
@@ -106,11 +116,34 @@ class Unit:
     for a ``Session``.
     """
 
-    __slots__ = ("_conn", "_session")
+    __slots__ = ("_appends", "_conn", "_session")
 
-    def __init__(self, connection: Connection | None = None, session: Session | None = None) -> None:
+    def __init__(
+        self,
+        connection: Connection | None = None,
+        session: Session | None = None,
+        appends: list[Append] | None = None,
+    ) -> None:
         self._conn = connection
         self._session = session
+        self._appends = appends
+
+    def append(self, insert: Inserter, row: dict[str, Any]) -> None:
+        """Insert ``row``: now, or, in a unit that batches its appends, with its group's others.
+
+        A batching unit (:meth:`Database.unit`, ``batch_appends``) hands its rows to its
+        commit group when it succeeds, and the group inserts them, many rows per statement,
+        just before it commits; a unit that fails drops them. Only for rows nothing reads
+        back in the same unit (events, portal sessions).
+        """
+        if self._appends is None:
+            insert.execute(self.connection, [row])
+        else:
+            self._appends.append((insert, row))
+
+    def appended(self, insert: Inserter) -> list[dict[str, Any]]:
+        """The rows this unit has appended with ``insert`` and not yet inserted."""
+        return [row for into, row in self._appends or () if into is insert]
 
     @classmethod
     def of(cls, session: Session) -> Unit:
@@ -154,9 +187,16 @@ class Unit:
         with no session made for it; if code inside then made one, the objects it holds are
         discarded with the rollback, so nothing rolled back is flushed again later.
         """
+        appends = self._appends
+        mark = 0 if appends is None else len(appends)
         if self._session is not None:
-            with self._session.begin_nested():
-                yield
+            try:
+                with self._session.begin_nested():
+                    yield
+            except BaseException:
+                if appends is not None:
+                    del appends[mark:]
+                raise
             return
         conn = self.connection
         driver: Any = conn.connection.driver_connection
@@ -164,6 +204,8 @@ class Unit:
         try:
             yield
         except BaseException:
+            if appends is not None:
+                del appends[mark:]
             _driver_statement(conn, driver, "ROLLBACK TO SAVEPOINT billfold_nested")
             _driver_statement(conn, driver, "RELEASE SAVEPOINT billfold_nested")
             if self._session is not None:
@@ -188,12 +230,13 @@ class _UnitOfWork:
     and leaves ``group`` set to the future of that group's commit.
     """
 
-    __slots__ = ("_db", "_grouped", "_readonly", "_unit", "group")
+    __slots__ = ("_batch_appends", "_db", "_grouped", "_readonly", "_unit", "group")
 
-    def __init__(self, db: Database, readonly: bool, grouped: bool) -> None:
+    def __init__(self, db: Database, readonly: bool, grouped: bool, batch_appends: bool) -> None:
         self._db = db
         self._readonly = readonly
         self._grouped = grouped
+        self._batch_appends = batch_appends
         self.group: asyncio.Future[None] | None = None
 
     def __enter__(self) -> Unit:
@@ -205,8 +248,8 @@ class _UnitOfWork:
             raise RuntimeError(msg)
         try:
             if self._grouped and (db._group is not None or not self._readonly):  # noqa: SLF001
-                self.group = db._join_group()  # noqa: SLF001
-                self._unit = Unit(db._conn)  # noqa: SLF001
+                self.group = db._join_group(batch_appends=self._batch_appends)  # noqa: SLF001
+                self._unit = Unit(db._conn, appends=[] if self._batch_appends else None)  # noqa: SLF001
             else:
                 if db._group is not None:  # noqa: SLF001 - a plain unit never runs inside a group
                     db._commit_group()  # noqa: SLF001
@@ -274,6 +317,7 @@ class Database:
         self._driver: Any = None
         self._lock = threading.RLock()
         self._group: asyncio.Future[None] | None = None
+        self._appends: list[Append] = []  # rows of the open group's batching units, still to insert
         self._in_grouped_unit = False
         self._defer_commits_of_grouped_units()
 
@@ -315,7 +359,7 @@ class Database:
                 raise driver_error(conn, exc, begin) from exc
         return conn
 
-    def unit(self, *, readonly: bool = False, grouped: bool = False) -> _UnitOfWork:
+    def unit(self, *, readonly: bool = False, grouped: bool = False, batch_appends: bool = False) -> _UnitOfWork:
         """One transaction on the process's connection, committed at the end or rolled back.
 
         ``with db.unit() as unit:`` gives ``unit.connection`` and (made on first use)
@@ -327,8 +371,13 @@ class Database:
         with one COMMIT (docs/architecture.md, "Group commit"). A write opens a group when
         none is open; a read joins an open group, since it may see that group's writes. The
         caller must ``await`` the context manager's ``group`` (when set) before answering.
+
+        ``batch_appends`` (grouped units only): the unit's :meth:`Unit.append` rows wait for
+        the group, which inserts them table by table, many rows per statement, just before
+        its COMMIT. Any other unit joining the group inserts the waiting rows first, so
+        whatever it reads or changes comes after them, as its place in the group says.
         """
-        return _UnitOfWork(self, readonly, grouped)
+        return _UnitOfWork(self, readonly, grouped, batch_appends and grouped)
 
     # -- group commit ------------------------------------------------------------------
 
@@ -359,7 +408,7 @@ class Database:
     def _driver_execute(self, sql: str) -> None:
         _driver_statement(self._connection(), self._driver, sql)
 
-    def _join_group(self) -> asyncio.Future[None]:
+    def _join_group(self, *, batch_appends: bool) -> asyncio.Future[None]:
         """A savepoint in the open commit group (opened first, with its COMMIT scheduled, if none is)."""
         group = self._group
         if group is None:
@@ -368,6 +417,12 @@ class Database:
             group = self._group = loop.create_future()
             self._lock.acquire()  # the group keeps the connection until it commits
             loop.call_soon(self._commit_group, group)
+        elif self._appends and not batch_appends:
+            try:
+                self._insert_appends()
+            except Exception as exc:
+                self._fail_group(exc)
+                raise
         self._driver_execute("SAVEPOINT billfold_unit")
         self._in_grouped_unit = True
         return group
@@ -392,6 +447,7 @@ class Database:
             return
         self._group = None
         try:
+            self._insert_appends()
             self._commit_driver()
         except Exception as exc:  # noqa: BLE001 - every unit of the group answers with it
             self._discard()
@@ -401,6 +457,19 @@ class Database:
             group.set_result(None)
         finally:
             self._lock.release()
+
+    def _insert_appends(self) -> None:
+        """Insert the rows the group's batching units appended: table by table, in first-use order."""
+        appends, self._appends = self._appends, []
+        by_table: dict[Inserter, list[Mapping[str, Any]]] = {}
+        for insert, row in appends:
+            rows = by_table.get(insert)
+            if rows is None:
+                rows = by_table[insert] = []
+            rows.append(row)
+        conn = self._connection()
+        for insert, rows in by_table.items():
+            insert.execute(conn, rows)
 
     def _commit_driver(self) -> None:
         """COMMIT on the driver (the group's, which SQLAlchemy never sees)."""
@@ -413,6 +482,7 @@ class Database:
     def _fail_group(self, exc: BaseException) -> None:
         """Roll the open group back: one of its savepoints could not be ended."""
         group, self._group = self._group, None
+        self._appends = []
         if group is None:
             return
         self._discard()  # closing the connection rolls the transaction back
@@ -428,6 +498,8 @@ class Database:
             return
         if grouped:
             self._end_grouped_unit(success=True)
+            if unit._appends:  # noqa: SLF001
+                self._appends.extend(unit._appends)  # noqa: SLF001
             return
         tx = conn.get_transaction()
         if tx is not None:

@@ -200,12 +200,21 @@ class FastSelect(FastQuery):
         return [make(values) for values in self.rows(conn, params)]
 
 
+_SQLITE_TEXTS: dict[dt.datetime, str] = {}  # recent datetimes' text: a write stores ``now`` several times
+
+
 def _sqlite_text(value: dt.datetime) -> str:
     """A UTC datetime as SQLAlchemy's SQLite dialect stores it (microseconds always shown)."""
-    if value.tzinfo is None:
-        msg = "naive datetime given to a UTC column"
-        raise ValueError(msg)
-    return value.astimezone(_UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    text = _SQLITE_TEXTS.get(value)
+    if text is None:
+        if value.tzinfo is None:
+            msg = "naive datetime given to a UTC column"
+            raise ValueError(msg)
+        text = value.astimezone(_UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        if len(_SQLITE_TEXTS) >= 256:
+            _SQLITE_TEXTS.clear()
+        _SQLITE_TEXTS[value] = text
+    return text
 
 
 def _json_text(value: Any) -> str:  # noqa: ANN401 - any JSON-able value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
 from starlette.routing import BaseRoute, Match, NoMatchFound, Route
 from starlette.types import Receive, Scope, Send
 
@@ -42,12 +41,17 @@ class ApiRoutes(BaseRoute):
     def __init__(self, routes: list[Route]) -> None:
         self.routes = routes
         self._by_resource: dict[tuple[str, int], list[Route]] = {}
+        # Paths without parameters that no earlier route would match: found by one dict lookup.
+        self._static: dict[str, Route] = {}
         for route in routes:
             resource, depth = _resource(route.path)
             if not route.path.startswith(_PREFIX) or not resource or "{" in resource or ":path}" in route.path:
                 msg = f"API paths look like /v1/<resource>[/...] without path-convertor parameters: {route.path}"
                 raise ValueError(msg)
-            self._by_resource.setdefault((resource, depth), []).append(route)
+            earlier = self._by_resource.setdefault((resource, depth), [])
+            if "{" not in route.path and not any(other.path_regex.match(route.path) for other in earlier):
+                self._static[route.path] = route
+            earlier.append(route)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http":
@@ -58,6 +62,9 @@ class ApiRoutes(BaseRoute):
             path = path[len(root_path) :]
         if not path.startswith(_PREFIX):
             return Match.NONE, {}
+        static = self._static.get(path)
+        if static is not None and not scope.get("path_params") and scope["method"] in static.methods:  # type: ignore[operator]
+            return Match.FULL, {"endpoint": static.endpoint, "path_params": {}, _ROUTE: static}
         partial: tuple[Route, Scope] | None = None
         for route in self._by_resource.get(_resource(path), ()):
             match, child = route.matches(scope)
@@ -99,7 +106,7 @@ class _Operations:
         self.__name__ = next(iter(by_method.values())).handler.__name__
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await handle(self._state, Request(scope, receive), self._by_method[scope["method"]])
+        response = await handle(self._state, scope, receive, self._by_method[scope["method"]])
         await response(scope, receive, send)
 
 

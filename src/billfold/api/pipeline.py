@@ -18,8 +18,9 @@ from typing import Any
 
 import orjson
 from sqlalchemy.exc import IntegrityError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope
 
 from billfold.api import idempotency
 from billfold.api.auth import Authenticator
@@ -120,8 +121,8 @@ def _response(status: int, body: bytes, request_id: str, api_version: str, *, re
     return _ApiResponse(status, body, headers)
 
 
-def _query(request: Request) -> dict[str, Any]:
-    query: bytes = request.scope.get("query_string", b"")
+def _query(scope: Scope) -> dict[str, Any]:
+    query: bytes = scope.get("query_string", b"")
     if not query:
         return {}
     try:
@@ -139,9 +140,9 @@ class _Headers:
 
     __slots__ = ("_raw",)
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, scope: Scope) -> None:
         raw: dict[bytes, bytes] = {}
-        for name, value in request.scope["headers"]:
+        for name, value in scope["headers"]:
             if name not in raw:
                 raw[name] = value
         self._raw = raw
@@ -150,6 +151,8 @@ class _Headers:
         value = self._raw.get(name)
         return None if value is None else value.decode("latin-1")
 
+
+_NO_PATH: dict[str, Any] = {}
 
 # A request model validated from no parameters at all, per model (request models are frozen).
 _NO_PARAMS: dict[type[Params], Params] = {}
@@ -164,12 +167,25 @@ def _params(model: type[Params], raw: dict[str, Any]) -> Params:
     return params
 
 
-async def _read(request: Request, headers: _Headers, method: str) -> dict[str, Any]:
+async def _body(receive: Receive) -> bytes:
+    """The whole request body (what Starlette's ``Request.body`` does, without its layers)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        chunk: bytes = message.get("body", b"")
+        if not message.get("more_body", False):
+            return b"".join((*chunks, chunk)) if chunks else chunk
+        chunks.append(chunk)
+
+
+async def _read(scope: Scope, receive: Receive, headers: _Headers, method: str) -> dict[str, Any]:
     if method != "POST":
-        return _query(request)
-    body = await request.body()
+        return _query(scope)
+    body = await _body(receive)
     if not body:
-        return _query(request)
+        return _query(scope)
     if (headers.get(b"content-type") or "").startswith("application/json"):
         try:
             data = orjson.loads(body)
@@ -186,7 +202,7 @@ async def _read(request: Request, headers: _Headers, method: str) -> dict[str, A
 
 def _run(  # noqa: PLR0917 - the request's parts, read once by the caller
     state: ApiState,
-    request: Request,
+    scope: Scope,
     headers: _Headers,
     ep: Endpoint,
     raw: dict[str, Any],
@@ -194,21 +210,21 @@ def _run(  # noqa: PLR0917 - the request's parts, read once by the caller
 ) -> tuple[int, bytes, bool, Future[None] | None]:
     """The unit of work: status, body, whether replayed, and the commit group to await (if any)."""
     key = headers.get(b"idempotency-key") if ep.method == "POST" else None
-    uow = state.db.unit(readonly=ep.method == "GET", grouped=True)
+    uow = state.db.unit(readonly=ep.method == "GET", grouped=True, batch_appends=ep.batch_appends)
     with uow as unit:
         account_id = state.auth.account_id(unit, headers.get(b"authorization"), headers.get(b"stripe-account"))
         ctx = Ctx(unit, account_id, state.clock, request_id, key, state.settings.api_version, state.base_url)
         params = _params(ep.params, raw)
         if key is None:
-            status, body = _call(ctx, ep, params, request.path_params)
+            status, body = _call(ctx, ep, params, scope.get("path_params", _NO_PATH))
             return status, body, False, uow.group
         if len(key) > 255:
             raise InvalidRequestError("Idempotency keys must be at most 255 characters.", param="Idempotency-Key")
-        fingerprint = idempotency.fingerprint(ep.method, request.url.path, raw)
+        fingerprint = idempotency.fingerprint(ep.method, scope["path"], raw)
         stored = idempotency.lookup(ctx, key, fingerprint, ttl=_ttl(state))
         if stored is not None:
             return stored.status_code, stored.body, True, uow.group
-        status, body = _run_idempotent(ctx, ep, params, request.path_params)
+        status, body = _run_idempotent(ctx, ep, params, scope.get("path_params", _NO_PATH))
         try:
             idempotency.store(ctx, key, fingerprint, status, body)
         except IntegrityError:
@@ -241,7 +257,7 @@ def _call(ctx: Ctx, ep: Endpoint, params: Any, path: dict[str, Any]) -> tuple[in
 
 
 def _replay_after_race(
-    state: ApiState, request: Request, headers: _Headers, ep: Endpoint, raw: dict[str, Any]
+    state: ApiState, scope: Scope, headers: _Headers, ep: Endpoint, raw: dict[str, Any]
 ) -> tuple[int, bytes, Future[None] | None]:
     key = headers.get(b"idempotency-key") or ""
     uow = state.db.unit(readonly=True, grouped=True)
@@ -251,7 +267,7 @@ def _replay_after_race(
         stored = idempotency.lookup(
             ctx,
             key,
-            idempotency.fingerprint(ep.method, request.url.path, raw),
+            idempotency.fingerprint(ep.method, scope["path"], raw),
             ttl=_ttl(state),
         )
     if stored is None:
@@ -263,19 +279,19 @@ def _replay_after_race(
     return stored.status_code, stored.body, uow.group
 
 
-async def handle(state: ApiState, request: Request, ep: Endpoint) -> Response:
-    """Serve one API request."""
+async def handle(state: ApiState, scope: Scope, receive: Receive, ep: Endpoint) -> Response:
+    """Serve one API request (read from the ASGI scope and ``receive`` directly)."""
     request_id = new_id("req", 14)
     version = state.settings.api_version
     replayed = False
     try:
-        headers = _Headers(request)
+        headers = _Headers(scope)
         version = _checked_version(headers.get(b"stripe-version"), version)
-        raw = await _read(request, headers, ep.method)
+        raw = await _read(scope, receive, headers, ep.method)
         try:
-            status, body, replayed, group = _run(state, request, headers, ep, raw, request_id)
+            status, body, replayed, group = _run(state, scope, headers, ep, raw, request_id)
         except _KeyRace:
-            status, body, group = _replay_after_race(state, request, headers, ep, raw)
+            status, body, group = _replay_after_race(state, scope, headers, ep, raw)
             replayed = True
         if group is not None:  # answer only once what the answer shows is committed
             await group

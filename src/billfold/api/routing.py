@@ -29,6 +29,9 @@ class Endpoint:
     tag: str
     response_object: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The handler's appended rows (events, portal sessions) may wait for its commit group
+    # (billfold.db, ``batch_appends``): it never reads back or changes what it appends.
+    batch_appends: bool = False
 
 
 class ApiRouter:
@@ -39,10 +42,18 @@ class ApiRouter:
         self.endpoints: list[Endpoint] = []
 
     def _add(
-        self, method: str, path: str, params: type[Params], summary: str, obj: str | None
+        self,
+        method: str,
+        path: str,
+        params: type[Params],
+        summary: str,
+        obj: str | None,
+        *,
+        batch_appends: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.endpoints.append(Endpoint(method, path, handler, params, summary, self.tag, obj))
+            endpoint = Endpoint(method, path, handler, params, summary, self.tag, obj, batch_appends=batch_appends)
+            self.endpoints.append(endpoint)
             return handler
 
         return register
@@ -54,10 +65,10 @@ class ApiRouter:
         return self._add("GET", path, params, summary, obj)
 
     def post(
-        self, path: str, params: type[Params], summary: str, obj: str | None = None
+        self, path: str, params: type[Params], summary: str, obj: str | None = None, *, batch_appends: bool = False
     ) -> Callable[[Handler], Handler]:
-        """Register a POST endpoint."""
-        return self._add("POST", path, params, summary, obj)
+        """Register a POST endpoint (``batch_appends``: see :class:`Endpoint`)."""
+        return self._add("POST", path, params, summary, obj, batch_appends=batch_appends)
 
     def delete(
         self, path: str, params: type[Params], summary: str, obj: str | None = None

@@ -121,8 +121,8 @@ def _after_expiration(ctx: Ctx, given: dict[str, Any] | None) -> dict[str, Any] 
     return {"customer_login": {"expires_at": deadline}, "type": given["type"]}
 
 
-def create_session(ctx: Ctx, data: dict[str, Any]) -> tuple[Any, str]:
-    """A new portal session (a row with the table's column names) and its URL, the token's only copy."""
+def create_session(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
+    """A new portal session, as the API shows it: its ``url`` is the token's only copy."""
     if data.get("customer_account") is not None:
         raise InvalidRequestError(
             "customer_account (Accounts v2) is not supported by Billfold; pass customer, the ID of a customer.",
@@ -159,10 +159,8 @@ def create_session(ctx: Ctx, data: dict[str, Any]) -> tuple[Any, str]:
         "flow": flow,
         "after_expiration": _after_expiration(ctx, data.get("after_expiration")),
     }
-    _INSERT.execute(ctx.connection, [values])
-    row = _SESSION_ROW(pk=None, **values)
+    ctx.append(_INSERT, values)
+    shown = session_object(_SESSION_ROW(pk=None, **values), session_url(ctx.public_base_url, token))
     # The event shows the session without its token: tokens are never stored in the clear.
-    record_event(
-        ctx, "billing_portal.session.created", session_object(row, session_url(ctx.public_base_url, _REDACTED))
-    )
-    return row, session_url(ctx.public_base_url, token)
+    record_event(ctx, "billing_portal.session.created", {**shown, "url": session_url(ctx.public_base_url, _REDACTED)})
+    return shown

@@ -89,15 +89,22 @@ def record_event(
 ) -> RecordedEvent:
     """Write an event for ``obj`` in the current transaction.
 
-    One driver-level INSERT on the unit's connection (which first flushes the ORM session,
-    so the event follows the changes it reports): an event is appended on every write, and
-    going through the ORM cost more than the rest of a small write together.
+    One driver-level INSERT (:meth:`billfold.context.Ctx.append`: on the unit's connection,
+    which first flushes the ORM session, so the event follows the changes it reports; or,
+    in a unit that batches its appends, with its commit group's others): an event is
+    appended on every write, and going through the ORM cost more than the rest of a small
+    write together.
     """
     row = event_row(ctx, event_type, obj, previous_attributes)
-    _INSERT.execute(ctx.connection, [row])
+    ctx.append(_INSERT, row)
     return RecordedEvent(row["id"], event_type, row["data"])
 
 
 def replace_event_object(ctx: Ctx, event: RecordedEvent, obj: dict[str, Any]) -> None:
     """Show ``obj`` in an event written earlier in this transaction (an object finished after its event)."""
-    ctx.connection.execute(update(Event).where(Event.id == event.id).values(data={**event.data, "object": obj}))
+    data = {**event.data, "object": obj}
+    for row in ctx.appended(_INSERT):
+        if row["id"] == event.id:  # not inserted yet (a unit that batches its appends)
+            row["data"] = data
+            return
+    ctx.connection.execute(update(Event).where(Event.id == event.id).values(data=data))

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from billfold.errors import InvalidRequestError
 
-__all__ = ["encode_pairs", "parse_form", "parse_pairs", "split_key"]
+__all__ = ["decode_pairs", "encode_pairs", "parse_form", "parse_pairs", "split_key"]
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _PART = re.compile(r"\[([^\[\]]*)\]")
@@ -84,12 +84,32 @@ def parse_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     return root
 
 
+def _decoded(text: str) -> str:
+    if "+" in text:
+        text = text.replace("+", " ")
+    return unquote(text, errors="strict") if "%" in text else text
+
+
+def decode_pairs(text: str) -> list[tuple[str, str]]:
+    """``urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")``, faster.
+
+    The same splitting and decoding, minus the work a plain name or value does not need
+    (most of them have no ``+`` or ``%``): a form body is read on every API call.
+    """
+    pairs = []
+    for field in text.split("&"):
+        if field:
+            name, _, value = field.partition("=")
+            pairs.append((_decoded(name), _decoded(value)))
+    return pairs
+
+
 def parse_form(text: str) -> dict[str, Any]:
     """Parse a query string or form body (keeping blank values: ``""`` means unset)."""
     if not text:
         return {}
     try:
-        pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+        pairs = decode_pairs(text)
     except UnicodeDecodeError:
         raise InvalidRequestError("The request contains percent-encoded bytes that are not valid UTF-8.") from None
     return parse_pairs(pairs)

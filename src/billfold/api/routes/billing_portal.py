@@ -17,7 +17,6 @@ from billfold.api.params.billing_portal import (
 from billfold.api.routing import ApiRouter
 from billfold.context import Ctx
 from billfold.models import PortalConfiguration
-from billfold.objects.billing_portal import session_object
 
 router = ApiRouter("Customer portal")
 
@@ -74,7 +73,12 @@ def update_configuration(ctx: Ctx, params: ConfigurationUpdate, configuration: s
     return billing_portal.configuration_payload(ctx, updated)
 
 
-@router.post("/v1/billing_portal/sessions", SessionCreate, "Create a portal session", "billing_portal.session")
+@router.post(
+    "/v1/billing_portal/sessions",
+    SessionCreate,
+    "Create a portal session",
+    "billing_portal.session",
+    batch_appends=True,  # it appends the session and its event, and reads neither back
+)
 def create_session(ctx: Ctx, params: SessionCreate) -> dict[str, Any]:
-    session, url = billing_portal.create_session(ctx, params.given())
-    return session_object(session, url)
+    return billing_portal.create_session(ctx, params.given())
