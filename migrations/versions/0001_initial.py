@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 00:53:21.859355
+Create Date: 2026-11-26 01:57:13.503571
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def upgrade() -> None:
         "events",
         sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("type", sa.String(length=128), nullable=False),
-        sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("api_version", sa.String(length=32), nullable=True),
         sa.Column("request_id", sa.String(length=64), nullable=True),
         sa.Column("idempotency_key", sa.String(length=255), nullable=True),
@@ -210,6 +210,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pk"),
         sa.UniqueConstraint("id"),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        # events.data: lz4 compression where the server has it
+        op.execute(
+            "DO $$ BEGIN IF EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN EXECUTE 'ALTER TABLE events ALTER COLUMN data SET COMPRESSION lz4'; END IF; END $$"
+        )
+
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index("ix_events_account_pk", ["account_id", "pk"], unique=False)
         batch_op.create_index("ix_events_account_type", ["account_id", "type"], unique=False)

@@ -11,9 +11,17 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from billfold.db import UTCDateTime
 
-__all__ = ["AccountOwned", "Base", "JSONType", "PkType", "StripeObject"]
+__all__ = ["COMPRESSION", "AccountOwned", "Base", "JSONType", "PkType", "StripeObject", "TextJSONType"]
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# JSON that is only ever written and read back whole, never looked into by SQL: PostgreSQL
+# keeps it as its text (``json``) instead of parsing it into ``jsonb``, which on the
+# worker's events was most of PostgreSQL's time (docs/architecture.md, "Measured: renewals").
+# Keys keep the order they were written in; ``json`` has no equality, so no DISTINCT on it.
+TextJSONType = JSON()
+# A column's ``info[COMPRESSION]``: the TOAST compression it should have on PostgreSQL, set by
+# the migration where the server was built with it (migrations/env.py), else the default.
+COMPRESSION = "postgresql_compression"
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a bigint identity.
 PkType = BigInteger().with_variant(Integer(), "sqlite")
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from billfold.models.base import AccountOwned, Base, PkType
+from billfold.models.base import COMPRESSION, AccountOwned, Base, PkType, TextJSONType
 
 __all__ = ["Event", "IdempotencyRecord"]
 
@@ -27,7 +27,8 @@ class Event(AccountOwned):
     account_id: Mapped[str] = mapped_column(String(64), ForeignKey("accounts.id", ondelete="CASCADE"))
 
     type: Mapped[str] = mapped_column(String(128))
-    data: Mapped[dict[str, Any]]
+    # Never queried, only read back whole: json (kept as text), lz4-compressed where PostgreSQL has it.
+    data: Mapped[dict[str, Any]] = mapped_column(TextJSONType, info={COMPRESSION: "lz4"})
     api_version: Mapped[str | None] = mapped_column(String(32))
     request_id: Mapped[str | None] = mapped_column(String(64))
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
