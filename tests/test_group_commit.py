@@ -1,4 +1,4 @@
-"""Group commit (billfold.db): the API's units of one event-loop turn share one COMMIT.
+"""Group commit (billfold.db): the API's units of one or two event-loop turns share one COMMIT.
 
 Each unit runs in a savepoint of the group's transaction, so a failing unit leaves the others
 untouched; nobody outside sees a unit's writes before the group commits, and a COMMIT that

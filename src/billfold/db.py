@@ -367,7 +367,7 @@ class Database:
         A failed COMMIT drops the connection (the next unit opens a new one).
 
         ``grouped`` (the API, inside the event loop): the unit runs in a savepoint of a commit
-        group that collects every unit the loop runs before its next turn, and commits them
+        group that collects every unit the loop runs in this turn and the next, and commits them
         with one COMMIT (docs/architecture.md, "Group commit"). A write opens a group when
         none is open; a read joins an open group, since it may see that group's writes. The
         caller must ``await`` the context manager's ``group`` (when set) before answering.
@@ -416,7 +416,7 @@ class Database:
             self._begin(readonly=False)
             group = self._group = loop.create_future()
             self._lock.acquire()  # the group keeps the connection until it commits
-            loop.call_soon(self._commit_group, group)
+            loop.call_soon(self._commit_group_next_turn, group, loop)
         elif self._appends and not batch_appends:
             try:
                 self._insert_appends()
@@ -426,6 +426,14 @@ class Database:
         self._driver_execute("SAVEPOINT billfold_unit")
         self._in_grouped_unit = True
         return group
+
+    def _commit_group_next_turn(self, group: asyncio.Future[None], loop: asyncio.AbstractEventLoop) -> None:
+        """Leave the group open one more turn of the loop, then commit it.
+
+        The requests whose bytes the loop reads meanwhile join it too: under ``wrk -c16`` a
+        commit then serves about 15 units instead of 8 (docs/architecture.md, "Writes").
+        """
+        loop.call_soon(self._commit_group, group)
 
     def _end_grouped_unit(self, *, success: bool) -> None:
         conn = self._connection()
