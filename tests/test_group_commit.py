@@ -213,6 +213,7 @@ def test_batched_appends_are_inserted_with_the_group_and_a_failing_unit_drops_it
             with pytest.raises(ValueError, match="rule broken"), unit.savepoint():
                 fail_after_appending(unit, "d")
             assert [row["key"] for row in unit.appended(_APPEND)] == ["c"]
+            assert [row["key"] for row in unit.waiting(_APPEND)] == ["a", "c"]  # the group's, then its own
         assert first.group is failing.group is partly.group
         assert first.group is not None
         assert db._appends  # still waiting: no statement has inserted them yet

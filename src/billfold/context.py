@@ -73,6 +73,10 @@ class Ctx:
         """The rows appended with ``insert`` in this unit and not yet inserted."""
         return self._unit.appended(insert)
 
+    def waiting(self, insert: Inserter) -> list[dict[str, Any]]:
+        """The rows appended with ``insert`` in this unit's commit group and not yet inserted."""
+        return self._unit.waiting(insert)
+
     def savepoint(self) -> AbstractContextManager[None]:
         """A savepoint in the unit (see :meth:`billfold.db.Unit.savepoint`)."""
         return self._unit.savepoint()

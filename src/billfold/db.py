@@ -116,17 +116,19 @@ class Unit:
     for a ``Session``.
     """
 
-    __slots__ = ("_appends", "_conn", "_session")
+    __slots__ = ("_appends", "_conn", "_group_appends", "_session")
 
     def __init__(
         self,
         connection: Connection | None = None,
         session: Session | None = None,
         appends: list[Append] | None = None,
+        group_appends: list[Append] | None = None,
     ) -> None:
         self._conn = connection
         self._session = session
         self._appends = appends
+        self._group_appends = group_appends
 
     def append(self, insert: Inserter, row: dict[str, Any]) -> None:
         """Insert ``row``: now, or, in a unit that batches its appends, with its group's others.
@@ -144,6 +146,10 @@ class Unit:
     def appended(self, insert: Inserter) -> list[dict[str, Any]]:
         """The rows this unit has appended with ``insert`` and not yet inserted."""
         return [row for into, row in self._appends or () if into is insert]
+
+    def waiting(self, insert: Inserter) -> list[dict[str, Any]]:
+        """The rows appended with ``insert`` and not yet inserted: by earlier units of the group, then this one."""
+        return [row for into, row in self._group_appends or () if into is insert] + self.appended(insert)
 
     @classmethod
     def of(cls, session: Session) -> Unit:
@@ -249,7 +255,8 @@ class _UnitOfWork:
         try:
             if self._grouped and (db._group is not None or not self._readonly):  # noqa: SLF001
                 self.group = db._join_group(batch_appends=self._batch_appends)  # noqa: SLF001
-                self._unit = Unit(db._conn, appends=[] if self._batch_appends else None)  # noqa: SLF001
+                appends: list[Append] | None = [] if self._batch_appends else None
+                self._unit = Unit(db._conn, appends=appends, group_appends=db._appends)  # noqa: SLF001
             else:
                 if db._group is not None:  # noqa: SLF001 - a plain unit never runs inside a group
                     db._commit_group()  # noqa: SLF001

@@ -231,3 +231,48 @@ def test_concurrent_creates_are_all_answered_and_a_bad_one_fails_alone(server: L
             row = tokens.find_by_token(db, session["url"].rsplit("/", 1)[1])
             assert row is not None
             assert row.id == session["id"]
+
+
+def test_concurrent_creates_with_one_key_create_one_session(server: LiveServer, api: Account) -> None:
+    """Twins with one key arrive together (in one commit group, and at a second server process).
+
+    One creates, every other one replays it, and a twin with other parameters is refused.
+    """
+    customer = stripe.Customer.create()
+    other = LiveServer(server.backend, database_url=server.database_url).start()
+    body = {"customer": customer.id, "return_url": "https://example.com/account"}
+
+    async def create_all() -> list[httpx.Response]:
+        headers = {"Authorization": f"Bearer {api.key}", "Idempotency-Key": "one-key"}
+        async with (
+            httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30) as here,
+            httpx.AsyncClient(base_url=other.url, headers=headers, timeout=30) as there,
+        ):
+            posts = [(here if n % 3 else there).post("/v1/billing_portal/sessions", data=body) for n in range(12)]
+            posts.append(here.post("/v1/billing_portal/sessions", data={**body, "locale": "fr"}))
+            return list(await asyncio.gather(*posts))
+
+    try:
+        responses = asyncio.run(create_all())
+    finally:
+        other.stop(drop=False)
+    *twins, different = responses
+    assert [response.status_code for response in twins] == [200] * len(twins), [r.text for r in twins]
+    assert len({response.content for response in twins}) == 1
+    assert sum(response.headers.get("idempotent-replayed") != "true" for response in twins) == 1
+    assert different.status_code == 400
+    assert different.json()["error"]["type"] == "idempotency_error"
+    created = twins[0].json()
+    with server.database.unit_of_work(readonly=True) as db:
+        sessions = db.scalars(select(PortalSession.id).where(PortalSession.account_id == api.id)).all()
+        events = db.scalars(
+            select(Event.id).where(Event.account_id == api.id, Event.type == "billing_portal.session.created")
+        ).all()
+        records = db.scalars(
+            select(IdempotencyRecord.status_code).where(
+                IdempotencyRecord.account_id == api.id, IdempotencyRecord.key == "one-key"
+            )
+        ).all()
+    assert sessions == [created["id"]]
+    assert len(events) == 1
+    assert records == [200]

@@ -56,7 +56,7 @@ def lookup(ctx: Ctx, key: str, request_fingerprint: str, *, ttl: dt.timedelta) -
     """
     row = _FIND.one_or_none(ctx.connection, {"account_id": ctx.account_id, "key": key})
     if row is None:
-        return None
+        return _waiting(ctx, key, request_fingerprint)
     if row.created <= ctx.clock.now() - ttl:
         ctx.connection.execute(
             delete(IdempotencyRecord).where(
@@ -64,26 +64,48 @@ def lookup(ctx: Ctx, key: str, request_fingerprint: str, *, ttl: dt.timedelta) -
             )
         )
         return None
-    if row.request_fingerprint != request_fingerprint:
+    return _checked(key, row.request_fingerprint, request_fingerprint, row.status_code, bytes(row.response_body))
+
+
+def _checked(key: str, stored: str, given: str, status_code: int, body: bytes) -> StoredResponse:
+    if stored != given:
         raise IdempotencyError(
             "Keys for idempotent requests can only be used with the same parameters they were first used with. "
             f"Try using a key other than '{key}' if you meant to execute a different request.",
         )
-    return StoredResponse(row.status_code, bytes(row.response_body))
+    return StoredResponse(status_code, body)
+
+
+def _waiting(ctx: Ctx, key: str, request_fingerprint: str) -> StoredResponse | None:
+    """The response of an earlier request of this commit group for ``key``, not inserted yet (see :func:`store`)."""
+    for row in ctx.waiting(_STORE):
+        if row["key"] == key and row["account_id"] == ctx.account_id:
+            return _checked(
+                key, row["request_fingerprint"], request_fingerprint, row["status_code"], row["response_body"]
+            )
+    return None
 
 
 def store(ctx: Ctx, key: str, request_fingerprint: str, status_code: int, body: bytes) -> None:
-    """Record the response for ``key`` in the current transaction (a concurrent twin: IntegrityError)."""
-    _STORE.execute(
-        ctx.connection,
-        [
-            {
-                "account_id": ctx.account_id,
-                "key": key,
-                "request_fingerprint": request_fingerprint,
-                "status_code": status_code,
-                "response_body": body,
-                "created": ctx.clock.now(),
-            }
-        ],
-    )
+    """Record the response for ``key`` in the current transaction (a concurrent twin: IntegrityError).
+
+    On SQLite, in a unit that batches its appends, the record waits for the commit group
+    like the unit's other rows (billfold.db, ``batch_appends``), and :func:`lookup` finds it
+    there: the group holds SQLite's write lock from its ``BEGIN IMMEDIATE`` on, so no other
+    connection can record the same key before the group commits, and a twin in this process
+    sees the waiting record. On PostgreSQL another connection can, and a race must fail only
+    its own unit, so the record is inserted at once.
+    """
+    row = {
+        "account_id": ctx.account_id,
+        "key": key,
+        "request_fingerprint": request_fingerprint,
+        "status_code": status_code,
+        "response_body": body,
+        "created": ctx.clock.now(),
+    }
+    conn = ctx.connection
+    if conn.dialect.name == "sqlite":
+        ctx.append(_STORE, row)
+    else:
+        _STORE.execute(conn, [row])
