@@ -1,13 +1,15 @@
 """The worker's fast path for plain renewals writes exactly what ``advance_subscription`` writes.
 
-Two identical customers each get an identical subscription through the SDK. At the
-period's end one is renewed by the general path (``run_subscription``), the other by the
-fast path (``renew_plain``); every row and every event of both is compared after
+Three identical customers each get an identical subscription through the SDK. At the
+period's end one is renewed by the general path (``run_subscription``), the others by the
+fast path (``renew_plain``); every row and every event of each is compared after
 replacing each side's ids (and invoice number, token, charge) by the same placeholders,
 including which columns are SQL NULL (the fast path writes with COPY on PostgreSQL, where
 a JSON column's None must stay JSON ``null`` as the ORM writes it). A richer customer
 (address, tax ID, invoice footer, two items) exercises the snapshots the fast path derives
-by patching the first serialisation instead of serialising again.
+by patching the first serialisation instead of serialising again. The fast path renews its
+two in one batch (they share its price objects and line templates), and the
+comparison keeps the order of every object's fields (payloads are stored as written).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from typing import Any
 
 import pytest
 import stripe
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from billfold.clock import FrozenClock
 from billfold.context import Ctx
 from billfold.jobs import bulk
 from billfold.jobs.bulk import renew_plain
+from billfold.jobs.bulk_write import array_literal
 from billfold.jobs.due import run_subscription
 from billfold.models import Event, Invoice, InvoiceLine, Job, PaymentAttempt, Subscription, SubscriptionItem
 from billfold.payments import get_gateway
@@ -90,7 +93,7 @@ def _placeholders(session: Any, sub_id: str) -> tuple[dict[str, Any], dict[str, 
 
 
 def _normalized(written: dict[str, Any], names: dict[str, str]) -> str:
-    text = json.dumps(written, default=str, sort_keys=True)
+    text = json.dumps(written, default=str)  # in order: the payloads must match as written
     for real, placeholder in sorted(names.items(), key=lambda kv: -len(kv[0])):
         text = text.replace(real, placeholder)
     return text
@@ -120,7 +123,7 @@ def test_fast_path_writes_what_the_general_path_writes(
     if rich:
         prices.append(monthly_price(1_234, name='Seats \\ "extra"\tplan'))  # escapes in the JSON and COPY
     subs = []
-    for _ in range(2):
+    for _ in range(3):  # one renewed by the general path, two together by the fast path
         customer = _customer(card, rich)
         items: Any = [{"price": price.id, "quantity": 3 + i} for i, price in enumerate(prices)]
         subs.append(
@@ -142,12 +145,13 @@ def test_fast_path_writes_what_the_general_path_writes(
     with server.database.unit_of_work() as session:
         ctx = Ctx(session, api.id, FrozenClock(due), public_base_url=server.url)
         general = session.scalars(select(Subscription).where(Subscription.id == subs[0].id)).one()
-        fast = session.scalars(select(Subscription).where(Subscription.id == subs[1].id)).one()
+        fast = list(session.scalars(select(Subscription).where(Subscription.id.in_([s.id for s in subs[1:]]))))
         assert run_subscription(ctx, get_gateway(), general) == 1
-        assert renew_plain(session, {api.id: ctx}, [fast], get_gateway()) == []
+        # Two in one batch: they share the batch's price objects and line templates, each with its own ids.
+        assert renew_plain(session, {api.id: ctx}, fast, get_gateway()) == []
     assert streamed == [True]
     with server.database.unit_of_work() as session:
-        one, two = _placeholders(session, subs[0].id), _placeholders(session, subs[1].id)
+        one, two, three = (_placeholders(session, sub.id) for sub in subs)
     paid = ["invoice.payment_succeeded", "invoice.paid"]
     failed = ["invoice.payment_failed", "customer.subscription.updated"]  # past_due
     expected = [
@@ -161,4 +165,29 @@ def test_fast_path_writes_what_the_general_path_writes(
     assert len(one[0]["lines"]) == len(prices)
     if rich:
         assert one[0]["invoice"]["customer_snapshot"]["tax_ids"] == [{"type": "eu_vat", "value": "DE136695976"}]
-    assert _normalized(*one) == _normalized(*two)
+    assert _normalized(*one) == _normalized(*two) == _normalized(*three)
+
+
+def test_array_literals_round_trip(server: LiveServer) -> None:
+    """The arrays the fast path sends as text (``array_literal``) read back as the values given."""
+    texts = ['a"b', "c\\d", "", "NULL", "{x,y}", " spaced ", "é€", "tab\there", "in_0Sx8Yb2Q"]
+    moments = [
+        dt.datetime(2026, 1, 31, 23, 59, 59, 123456, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 1, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+        dt.datetime(2026, 1, 31, 23, 59, 59, 123456, tzinfo=dt.UTC),
+    ]
+    cases: list[tuple[str, list[Any]]] = [
+        ("text[]", texts),
+        ("varchar[]", ["sub_1", "sub_2"]),
+        ("text[]", ["a", None]),
+        ("bigint[]", [1, -2, 10**15]),
+        ("int[]", []),
+        ("boolean[]", [True, False]),
+        ("timestamptz[]", moments),
+    ]
+    with server.database.unit_of_work() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("array literals are for PostgreSQL")
+        for kind, values in cases:
+            got = session.execute(text(f"SELECT CAST(:a AS {kind})"), {"a": array_literal(values)}).scalar()
+            assert got == values, kind

@@ -13,7 +13,9 @@ Each object is serialised once per renewal: the later snapshots its events carry
 invoice finalized, then paid; the subscription renewed) are the first one with the
 fields that changed re-read (:func:`~billfold.objects.invoice.invoice_object_restated`,
 :func:`~billfold.objects.subscription.subscription_object_renewed`), and each event's
-payload is turned into JSON once, as it is made.
+payload is turned into JSON once, as it is made. What is the same for every renewal of a
+batch (a price's objects, a kind of renewal's invoice lines, an account's event columns)
+is made once for the batch (``_Shared``).
 
 Plain means: an ``active`` subscription charged automatically, without schedule,
 discount, pause, ``cancel_at``/``cancel_at_period_end``, pending invoice items or
@@ -27,6 +29,7 @@ charge finishes through the general payment code
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -40,13 +43,18 @@ from billfold.context import Ctx
 from billfold.errors import CardError
 from billfold.events import diff, event_row, record_event
 from billfold.ids import new_id, random_token
-from billfold.invoices.builder import DraftLine, line_fields
+from billfold.invoices.builder import line_fields
 from billfold.invoices.payment import record_declined_card
 from billfold.jobs.bulk_write import Rows, streamed_events, write
 from billfold.jobs.renewal_batch import Batch, Items, load_batch, looks_plain, plain_terms
 from billfold.models import Customer, Invoice, InvoiceLine, PaymentMethod, Subscription
-from billfold.objects.invoice import LINES_PAGE, invoice_object, invoice_object_restated
-from billfold.objects.subscription import subscription_object, subscription_object_renewed
+from billfold.objects.invoice import LINES_PAGE, invoice_object, invoice_restated_fields
+from billfold.objects.subscription import (
+    RENEWED_FIELDS,
+    PriceObjects,
+    subscription_object,
+    subscription_object_renewed,
+)
 from billfold.payments import PaymentGateway, decline_for, invoice_attempt_key
 from billfold.subscriptions.lines import period_lines
 from billfold.subscriptions.queries import subscription_payload
@@ -55,32 +63,90 @@ from billfold.subscriptions.renewal import renewal_key
 __all__ = ["renew_plain"]
 
 
-def _event(ctx: Ctx, rows: Rows, event_type: str, obj: dict[str, Any], previous: dict[str, Any] | None = None) -> None:
-    """The row ``record_event`` would add, its payload serialised now (later snapshots share parts of it)."""
-    row = event_row(ctx, event_type, obj, previous)
-    row["data"] = orjson.dumps(row["data"])
-    (rows.emit or rows.events.append)(row)
+class _Shared:
+    """What the renewals of one batch share: made once, used by each (all of it made by the usual functions).
+
+    - each price's ``plan`` and ``price`` objects, as every subscription on it shows them;
+    - the invoice lines of a kind of renewal (the same prices and quantities over the same
+      period): ``period_lines`` and ``line_fields`` run once, each renewal's lines are copies
+      with their own ids;
+    - per account, the event columns all its events share (``event_row``'s);
+    - random characters for the invoices' hosted-page tokens, drawn from the OS once for many.
+    """
+
+    def __init__(self, batch: Batch, rows: Rows) -> None:
+        self.batch, self.rows = batch, rows
+        self.shown_prices: PriceObjects = {}
+        self.lines: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        self.event_columns: dict[str, dict[str, Any]] = {}
+        self._random, self._taken = "", 0
+
+    def token(self, length: int) -> str:
+        """A ``random_token(length)``: a slice of one drawn for many (its characters are independent alike)."""
+        if self._taken + length > len(self._random):
+            self._random, self._taken = random_token(length * 256), 0
+        start = self._taken
+        self._taken += length
+        return self._random[start : self._taken]
+
+    def event(self, ctx: Ctx, event_type: str, data: bytes) -> None:
+        """Add the row ``record_event`` would add, its payload (``data``) serialised already."""
+        shared = self.event_columns.get(ctx.account_id)
+        if shared is None:
+            template = event_row(ctx, event_type, {})
+            shared = self.event_columns[ctx.account_id] = {
+                k: v for k, v in template.items() if k not in {"id", "created", "type", "data"}
+            }
+        row = {**shared, "id": new_id("evt"), "created": ctx.clock.now(), "type": event_type, "data": data}
+        (self.rows.emit or self.rows.events.append)(row)
+
+    def line_rows(self, sub: Subscription, items: Items, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+        """The columns of the lines ``write_lines`` writes for ``period_lines`` (no discounts on a plain renewal).
+
+        Every renewal with the same prices and quantities over the same period gets the same
+        lines but for its own ids; they are made once, with placeholders for those.
+        """
+        key = (start, end, *[(price.id, item.quantity) for item, price in items])
+        template = self.lines.get(key)
+        if template is None:
+            drafts = period_lines(items, self.batch.names, start, end, sub.id)
+            template = self.lines[key] = [
+                line_fields(account_id="", invoice_id="", created=start, line=line, position=position, parts=[])
+                for position, line in enumerate(drafts)
+            ]
+        return [
+            {**columns, "subscription_id": sub.id, "subscription_item_id": item.id}
+            for columns, (item, _price) in zip(template, items, strict=True)
+        ]
 
 
-def _line(invoice: SimpleNamespace, line: DraftLine, position: int) -> SimpleNamespace:
-    """The row ``write_lines`` writes for ``line`` (no discounts on a plain renewal)."""
-    return SimpleNamespace(
-        **line_fields(
-            account_id=invoice.account_id,
-            invoice_id=invoice.id,
-            created=invoice.created,
-            line=line,
-            position=position,
-            parts=[],
-        ),
-    )
+def _event(
+    shared: _Shared, ctx: Ctx, event_type: str, obj: dict[str, Any], previous: dict[str, Any] | None = None
+) -> bytes:
+    """Add the event ``record_event`` would add for ``obj``; returns its payload, serialised now."""
+    data: dict[str, Any] = {"object": obj}
+    if previous is not None:
+        data["previous_attributes"] = previous
+    payload = orjson.dumps(data)
+    shared.event(ctx, event_type, payload)
+    return payload
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """``diff(before, after)`` for an ``after`` that is ``before`` with ``fields`` (in its order) re-read.
+
+    Every other field holds the very same value, which ``diff`` would compare equal and
+    leave out, so it looks at these alone: an invoice's 17 of 90.
+    """
+    return diff({key: before[key] for key in fields}, {key: after[key] for key in fields})
 
 
 def _draft(
-    ctx: Ctx, sub: Subscription, customer: Customer, lines: list[DraftLine], period: tuple[dt.datetime, dt.datetime]
+    renewal: _Renewal, customer: Customer, lines: list[dict[str, Any]], period: tuple[dt.datetime, dt.datetime]
 ) -> SimpleNamespace:
     """The cycle invoice as ``create_invoice`` leaves it: a draft, every column as after its INSERT."""
-    total = sum(line.amount for line in lines)
+    ctx, sub = renewal.ctx, renewal.sub
+    total = sum(line["amount"] for line in lines)
     return SimpleNamespace(
         id=new_id("in"),
         account_id=ctx.account_id,
@@ -117,7 +183,7 @@ def _draft(
         customer_snapshot={},
         last_finalization_error=None,
         last_payment_error=None,
-        access_token=random_token(40),
+        access_token=renewal.shared.token(40),
         renewal_key=renewal_key(sub, period[1]),
         metadata_={},
     )
@@ -126,8 +192,8 @@ def _draft(
 class _Renewal:
     """One plain renewal being built: its rows and the payloads its events carry."""
 
-    def __init__(self, ctx: Ctx, batch: Batch, sub: Subscription, items: Items) -> None:
-        self.ctx, self.batch, self.sub, self.items = ctx, batch, sub, items
+    def __init__(self, ctx: Ctx, shared: _Shared, sub: Subscription, items: Items) -> None:
+        self.ctx, self.shared, self.batch, self.sub, self.items = ctx, shared, shared.batch, sub, items
         self.lines: list[SimpleNamespace] = []
         self.before: dict[str, Any] = {}  # the subscription before the renewal
 
@@ -144,8 +210,10 @@ class _Renewal:
             has_more_lines=len(self.lines) > LINES_PAGE,
         )
 
-    def restated(self, previous: dict[str, Any], invoice: SimpleNamespace) -> dict[str, Any]:
-        return invoice_object_restated(previous, cast("Invoice", invoice), base_url=self.ctx.public_base_url)
+    def restated(self, previous: dict[str, Any], invoice: SimpleNamespace) -> tuple[dict[str, Any], list[str]]:
+        """``invoice_object_restated``, and which fields it re-read."""
+        fields = invoice_restated_fields(cast("Invoice", invoice), base_url=self.ctx.public_base_url)
+        return {**previous, **fields}, list(fields)
 
 
 def _finalize(renewal: _Renewal, rows: Rows, invoice: SimpleNamespace, customer: Customer) -> None:
@@ -212,35 +280,38 @@ def _renew(
     renewal: _Renewal, rows: Rows, new_end: dt.datetime, method: PaymentMethod, gateway: PaymentGateway
 ) -> dict[str, Any]:
     """Everything ``renew_once`` does to a plain subscription, up to the charge; returns the attempt."""
-    ctx, sub = renewal.ctx, renewal.sub
+    ctx, sub, shared = renewal.ctx, renewal.sub, renewal.shared
     customer = renewal.batch.customers[sub.customer_id]
-    before = renewal.before = subscription_object(sub, renewal.items, [])
+    before = renewal.before = subscription_object(sub, renewal.items, [], shown_prices=shared.shown_prices)
     boundary, old_start = sub.current_period_end, sub.current_period_start
-    drafts = period_lines(renewal.items, renewal.batch.names, boundary, new_end, sub.id)
-    invoice = _draft(ctx, sub, customer, drafts, (old_start, boundary))
-    renewal.lines = [_line(invoice, line, position) for position, line in enumerate(drafts)]
+    lines = shared.line_rows(sub, renewal.items, boundary, new_end)
+    invoice = _draft(renewal, customer, lines, (old_start, boundary))
+    for line in lines:
+        line["id"], line["account_id"] = new_id("il"), invoice.account_id
+        line["invoice_id"], line["created"] = invoice.id, invoice.created
+    renewal.lines = [SimpleNamespace(**line) for line in lines]
     rows.invoices.append(invoice)  # written once the batch is built, as it ends up
-    rows.lines += [line.__dict__ for line in renewal.lines]
+    rows.lines += lines
     created = renewal.invoice_payload(invoice)
-    _event(ctx, rows, "invoice.created", created)
+    _event(shared, ctx, "invoice.created", created)
     _move_period(renewal, rows, new_end, invoice.id)
     _finalize(renewal, rows, invoice, customer)
-    finalized = renewal.restated(created, invoice)
-    _event(ctx, rows, "invoice.finalized", finalized)
+    finalized, _fields = renewal.restated(created, invoice)
+    _event(shared, ctx, "invoice.finalized", finalized)
     attempt = _charge(ctx, invoice, method, gateway)
     rows.attempts.append(attempt)
     if attempt["status"] != "succeeded":
         return attempt  # the general payment code records the decline (see _declined)
     invoice.attempt_count, invoice.attempted = 1, True
-    paid_before = renewal.restated(finalized, invoice)
+    paid_before, _fields = renewal.restated(finalized, invoice)
     invoice.amount_paid += invoice.amount_remaining
     invoice.amount_remaining, invoice.status, invoice.paid_at = 0, "paid", ctx.clock.now()
-    paid_after = renewal.restated(paid_before, invoice)
-    paid_changes = diff(paid_before, paid_after)
-    _event(ctx, rows, "invoice.payment_succeeded", paid_after, paid_changes)
-    _event(ctx, rows, "invoice.paid", paid_after, paid_changes)
+    paid_after, fields = renewal.restated(paid_before, invoice)
+    # Both events carry the same payload: serialised once.
+    paid = _event(shared, ctx, "invoice.payment_succeeded", paid_after, _changes(paid_before, paid_after, fields))
+    shared.event(ctx, "invoice.paid", paid)
     after = subscription_object_renewed(before, sub, renewal.items)
-    _event(ctx, rows, "customer.subscription.updated", after, diff(before, after))
+    _event(shared, ctx, "customer.subscription.updated", after, _changes(before, after, RENEWED_FIELDS))
     return attempt
 
 
@@ -261,10 +332,25 @@ def _loaded(batch: Batch, subs: list[Subscription]) -> bool:
 
     Everything they use was just loaded; a refresh elsewhere in the batch could have
     expired something, and a lazy load cannot run while a ``COPY`` holds the connection.
+    (Each object once: a batch's items share a few prices.)
     """
-    objects: list[object] = [*subs, *batch.customers.values(), *batch.methods.values()]
-    objects += [o for pairs in batch.items.values() for pair in pairs for o in pair]
-    return not any(sa.inspect(o).unloaded for o in objects)
+    objects: dict[int, object] = {id(o): o for o in (*subs, *batch.customers.values(), *batch.methods.values())}
+    objects.update((id(o), o) for pairs in batch.items.values() for pair in pairs for o in pair)
+    return all(_has_every_attribute(o) for o in objects.values())
+
+
+_ATTRIBUTES: dict[type, frozenset[str]] = {}
+
+
+def _has_every_attribute(obj: object) -> bool:
+    """No attribute of ``obj`` unloaded: ``inspect(obj).unloaded`` is empty, as one set comparison in C.
+
+    (Stricter than ``unloaded``, which also counts an attribute with pending changes as loaded.)
+    """
+    keys = _ATTRIBUTES.get(type(obj))
+    if keys is None:
+        keys = _ATTRIBUTES[type(obj)] = frozenset(sa.inspect(obj).manager)
+    return obj.__dict__.keys() >= keys
 
 
 def renew_plain(
@@ -274,11 +360,13 @@ def renew_plain(
     if not subs:
         return subs
     now = contexts[subs[0].account_id].clock.now()
-    candidates = [s for s in subs if looks_plain(s, now)]
+    candidates: list[Subscription] = []
+    rest: list[Subscription] = []
+    for sub in subs:
+        (candidates if looks_plain(sub, now) else rest).append(sub)
     if not candidates:
         return subs
     batch = load_batch(session, candidates)
-    rest = [s for s in subs if not looks_plain(s, now)]
     plain = []
     for sub in candidates:
         terms = plain_terms(batch, sub, now)
@@ -287,10 +375,11 @@ def renew_plain(
         else:
             plain.append((sub, terms))
     rows = Rows()
+    shared = _Shared(batch, rows)
     declined: list[tuple[_Renewal, dict[str, Any]]] = []
     with streamed_events(session, rows, stream=bool(plain) and _loaded(batch, candidates)):
         for sub, (items, new_end, method) in plain:
-            renewal = _Renewal(contexts[sub.account_id], batch, sub, items)
+            renewal = _Renewal(contexts[sub.account_id], shared, sub, items)
             attempt = _renew(renewal, rows, new_end, method, gateway)
             if attempt["status"] != "succeeded":
                 declined.append((renewal, attempt))

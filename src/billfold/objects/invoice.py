@@ -9,7 +9,7 @@ from billfold.models import Invoice, InvoiceLine
 from billfold.objects.common import ts
 from billfold.objects.invoice_item import pricing_details
 
-__all__ = ["LINES_PAGE", "invoice_object", "invoice_object_restated", "line_item_object"]
+__all__ = ["LINES_PAGE", "invoice_object", "invoice_object_restated", "invoice_restated_fields", "line_item_object"]
 
 # How many lines an invoice embeds; the rest are paged through /v1/invoices/{id}/lines.
 LINES_PAGE = 10
@@ -205,16 +205,12 @@ def invoice_object(
     }
 
 
-def invoice_object_restated(previous: dict[str, Any], inv: Invoice, *, base_url: str) -> dict[str, Any]:
-    """``previous`` (``inv``'s object, serialised at an earlier stage) after finalizing and paying it.
+def invoice_restated_fields(inv: Invoice, *, base_url: str) -> dict[str, Any]:
+    """The fields of ``inv``'s object that finalizing and paying it change, in the object's order.
 
-    Re-reads what those steps change (status, number, amounts, attempts, the customer
-    snapshot, URLs, status transitions) and keeps the rest (lines, account, discounts), so
-    code that announces one invoice at several stages serialises it once (the worker's bulk
-    renewals). ``tests/time/test_bulk_renewal.py`` checks it against :func:`invoice_object`.
+    (Status, number, amounts, attempts, the customer snapshot, URLs, status transitions.)
     """
     return {
-        **previous,
         "amount_paid": inv.amount_paid,
         "amount_remaining": inv.amount_remaining,
         "attempt_count": inv.attempt_count,
@@ -233,3 +229,14 @@ def invoice_object_restated(previous: dict[str, Any], inv: Invoice, *, base_url:
             "voided_at": ts(inv.voided_at),
         },
     }
+
+
+def invoice_object_restated(previous: dict[str, Any], inv: Invoice, *, base_url: str) -> dict[str, Any]:
+    """``previous`` (``inv``'s object, serialised at an earlier stage) after finalizing and paying it.
+
+    Re-reads what those steps change (:func:`invoice_restated_fields`) and keeps the rest
+    (lines, account, discounts), so code that announces one invoice at several stages
+    serialises it once (the worker's bulk renewals). ``tests/time/test_bulk_renewal.py``
+    checks it against :func:`invoice_object`.
+    """
+    return {**previous, **invoice_restated_fields(inv, base_url=base_url)}

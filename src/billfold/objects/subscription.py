@@ -9,7 +9,17 @@ from billfold.models import Price, Subscription, SubscriptionItem
 from billfold.objects.common import ts
 from billfold.objects.price import price_object
 
-__all__ = ["plan_object", "subscription_item_object", "subscription_object", "subscription_object_renewed"]
+__all__ = [
+    "RENEWED_FIELDS",
+    "PriceObjects",
+    "plan_object",
+    "subscription_item_object",
+    "subscription_object",
+    "subscription_object_renewed",
+]
+
+# Price id -> the ``plan`` and ``price`` objects shown on items with that price (see subscription_object).
+PriceObjects = dict[str, tuple[dict[str, Any], dict[str, Any]]]
 
 
 def plan_object(p: Price) -> dict[str, Any]:
@@ -37,8 +47,16 @@ def plan_object(p: Price) -> dict[str, Any]:
     }
 
 
-def subscription_item_object(item: SubscriptionItem, price: Price) -> dict[str, Any]:
-    """One item with its full price (Stripe embeds it)."""
+def subscription_item_object(
+    item: SubscriptionItem, price: Price, *, shown_prices: PriceObjects | None = None
+) -> dict[str, Any]:
+    """One item with its full price (Stripe embeds it); ``shown_prices`` as in :func:`subscription_object`."""
+    if shown_prices is None:
+        plan, shown = plan_object(price), price_object(price)
+    elif (pair := shown_prices.get(price.id)) is not None:
+        plan, shown = pair
+    else:
+        plan, shown = shown_prices[price.id] = plan_object(price), price_object(price)
     return {
         "id": item.id,
         "object": "subscription_item",
@@ -50,8 +68,8 @@ def subscription_item_object(item: SubscriptionItem, price: Price) -> dict[str, 
         "current_trial": None,
         "discounts": [],
         "metadata": dict(item.metadata_),
-        "plan": plan_object(price),
-        "price": price_object(price),
+        "plan": plan,
+        "price": shown,
         "quantity": item.quantity,
         "subscription": item.subscription_id,
         "tax_rates": [],
@@ -71,8 +89,15 @@ def subscription_object(
     sub: Subscription,
     items: Sequence[tuple[SubscriptionItem, Price]],
     discount_ids: Sequence[str],
+    *,
+    shown_prices: PriceObjects | None = None,
 ) -> dict[str, Any]:
-    """A subscription with all its items."""
+    """A subscription with all its items.
+
+    ``shown_prices`` (price id -> plan and price objects, filled as prices are met) lets code
+    that serialises many subscriptions on the same few prices at once make each price's
+    objects once (the worker's bulk renewals); those subscriptions' objects then share them.
+    """
     return {
         "id": sub.id,
         "object": "subscription",
@@ -103,7 +128,7 @@ def subscription_object(
         "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
         "items": {
             "object": "list",
-            "data": [subscription_item_object(item, price) for item, price in items],
+            "data": [subscription_item_object(item, price, shown_prices=shown_prices) for item, price in items],
             "has_more": False,
             "total_count": len(items),
             "url": f"/v1/subscription_items?subscription={sub.id}",
@@ -134,6 +159,10 @@ def subscription_object(
         "trial_settings": sub.trial_settings or {"end_behavior": {"missing_payment_method": "create_invoice"}},
         "trial_start": ts(sub.trial_start),
     }
+
+
+# The fields subscription_object_renewed re-reads, in the object's order.
+RENEWED_FIELDS = ("items", "latest_invoice")
 
 
 def subscription_object_renewed(
