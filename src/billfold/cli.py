@@ -76,7 +76,7 @@ def demo(
     typer.echo(f"  Landing page:      {base}/")
     typer.echo(f"  API reference:     {base}/docs/api")
     typer.echo(f"  OpenAPI document:  {base}/openapi.json")
-    typer.echo(f"  API base:          {base}/v1")
+    typer.echo(f"  stripe.api_base:   {base}  (API paths start with /v1/; use the key below)")
     if result.invoice_url:
         typer.echo(f"  A hosted invoice:  {result.invoice_url}")
         typer.echo(f"  Its PDF:           {result.invoice_url}/pdf")
