@@ -13,7 +13,12 @@ from collections.abc import Iterator
 import pytest
 import stripe
 
-from tests.support import START, Account, LiveServer, backends
+from tests.support import START, Account, LiveServer, backends, remove_templates
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Leave no template database or temporary file behind (each xdist worker has its own)."""
+    remove_templates()
 
 
 @pytest.fixture(scope="module", params=backends())

@@ -23,7 +23,7 @@ from billfold.config import Settings
 from billfold.db import Database
 from billfold.migrate import migrate
 
-__all__ = ["SECRET", "Account", "LiveServer", "backends", "fresh_database", "new_account"]
+__all__ = ["SECRET", "Account", "LiveServer", "backends", "fresh_database", "new_account", "remove_templates"]
 
 SECRET = "test-server-secret"
 START = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
@@ -72,6 +72,19 @@ def _template(backend: str) -> str:
             target = name
         _templates[backend] = target
         return target
+
+
+def remove_templates() -> None:
+    """Drop this process's template databases and temporary files (at the end of its session)."""
+    with _lock:
+        name = _templates.get("postgresql")
+        _templates.clear()
+    if name is not None:
+        engine = _pg_admin()
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine.dispose()
+    shutil.rmtree(_TMP, ignore_errors=True)
 
 
 def fresh_database(backend: str) -> str:
