@@ -54,14 +54,19 @@ def _write_with_the_orm(unit: Unit, key: str) -> None:
     unit.session.flush()
 
 
-def _committed(db: Database) -> set[str]:
-    """What another connection sees."""
+def _in_order(db: Database) -> list[str]:
+    """What another connection sees, in insertion order."""
     engine = sa.create_engine(db.url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            return set(conn.execute(sa.select(_RECORDS.c.key)).scalars())
+            return list(conn.execute(sa.select(_RECORDS.c.key).order_by(_RECORDS.c.pk)).scalars())
     finally:
         engine.dispose()
+
+
+def _committed(db: Database) -> set[str]:
+    """What another connection sees."""
+    return set(_in_order(db))
 
 
 def test_units_of_one_turn_share_one_commit_and_a_failing_one_leaves_only_itself_out(db: Database) -> None:
@@ -180,16 +185,6 @@ def test_units_do_not_nest_inside_a_grouped_unit(db: Database) -> None:
 
 
 # -- batched appends (``batch_appends``): rows that wait for the group ------------------------
-
-
-def _in_order(db: Database) -> list[str]:
-    """What another connection sees, in insertion order."""
-    engine = sa.create_engine(db.url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            return list(conn.execute(sa.select(_RECORDS.c.key).order_by(_RECORDS.c.pk)).scalars())
-    finally:
-        engine.dispose()
 
 
 def test_batched_appends_are_inserted_with_the_group_and_a_failing_unit_drops_its_own(db: Database) -> None:

@@ -31,6 +31,7 @@ _KEEP = 248
 _TABLE = bytes(ord(_ALPHABET[b % len(_ALPHABET)]) for b in range(_KEEP)) + bytes(256 - _KEEP)
 _DROP = bytes(range(_KEEP, 256))
 _TIME_CHARS = 8  # 62**8 milliseconds: ordered for the next 6,900 years
+_BUFFER_CHARS = 3960  # what 4 KiB of random bytes give on average (31/32 of them are kept)
 
 
 def _base62(draw: Callable[[int], bytes], length: int) -> str:
@@ -61,7 +62,7 @@ class _Entropy:
         with self._lock:
             at = self._at
             if at + n > len(self._chars):
-                self._chars, at = os.urandom(4096).translate(_TABLE, _DROP).decode("ascii"), 0
+                self._chars, at = _base62(os.urandom, _BUFFER_CHARS), 0
             self._at = at + n
             return self._chars[at : at + n]
 
