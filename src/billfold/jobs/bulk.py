@@ -11,7 +11,7 @@ and one ``UPDATE … FROM unnest(…)`` per updated table; elsewhere an ``execut
 
 Each object is serialised once per renewal: the later snapshots its events carry (the
 invoice finalized, then paid; the subscription renewed) are the first one with the
-fields that changed re-read (:func:`~billfold.objects.invoice.invoice_object_restated`,
+fields that changed re-read (:func:`~billfold.objects.invoice.invoice_restated_fields`,
 :func:`~billfold.objects.subscription.subscription_object_renewed`), and each event's
 payload is turned into JSON once, as it is made. What is the same for every renewal of a
 batch (a price's objects, a kind of renewal's invoice lines, an account's event columns)
@@ -211,7 +211,7 @@ class _Renewal:
         )
 
     def restated(self, previous: dict[str, Any], invoice: SimpleNamespace) -> tuple[dict[str, Any], list[str]]:
-        """``invoice_object_restated``, and which fields it re-read."""
+        """``previous`` with the fields finalizing and paying change re-read, and which those were."""
         fields = invoice_restated_fields(cast("Invoice", invoice), base_url=self.ctx.public_base_url)
         return {**previous, **fields}, list(fields)
 

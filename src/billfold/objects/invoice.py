@@ -9,7 +9,7 @@ from billfold.models import Invoice, InvoiceLine
 from billfold.objects.common import ts
 from billfold.objects.invoice_item import pricing_details
 
-__all__ = ["LINES_PAGE", "invoice_object", "invoice_object_restated", "invoice_restated_fields", "line_item_object"]
+__all__ = ["LINES_PAGE", "invoice_object", "invoice_restated_fields", "line_item_object"]
 
 # How many lines an invoice embeds; the rest are paged through /v1/invoices/{id}/lines.
 LINES_PAGE = 10
@@ -209,6 +209,9 @@ def invoice_restated_fields(inv: Invoice, *, base_url: str) -> dict[str, Any]:
     """The fields of ``inv``'s object that finalizing and paying it change, in the object's order.
 
     (Status, number, amounts, attempts, the customer snapshot, URLs, status transitions.)
+    Laid over the object serialised at an earlier stage, they give the object now, so code
+    that announces one invoice at several stages serialises it once (the worker's bulk
+    renewals; ``tests/time/test_bulk_renewal.py`` checks the result against :func:`invoice_object`).
     """
     return {
         "amount_paid": inv.amount_paid,
@@ -229,14 +232,3 @@ def invoice_restated_fields(inv: Invoice, *, base_url: str) -> dict[str, Any]:
             "voided_at": ts(inv.voided_at),
         },
     }
-
-
-def invoice_object_restated(previous: dict[str, Any], inv: Invoice, *, base_url: str) -> dict[str, Any]:
-    """``previous`` (``inv``'s object, serialised at an earlier stage) after finalizing and paying it.
-
-    Re-reads what those steps change (:func:`invoice_restated_fields`) and keeps the rest
-    (lines, account, discounts), so code that announces one invoice at several stages
-    serialises it once (the worker's bulk renewals). ``tests/time/test_bulk_renewal.py``
-    checks it against :func:`invoice_object`.
-    """
-    return {**previous, **invoice_restated_fields(inv, base_url=base_url)}
