@@ -100,6 +100,15 @@ def test_keys_create_for_an_unknown_account_fails(database_url: str) -> None:
     assert "No such account: acct_nope" in result.output
 
 
+def test_worker_refuses_more_than_one_process_on_sqlite(database_url: str) -> None:
+    _invoke("migrate")
+    result = runner.invoke(app, ["worker", "--once", "--concurrency", "2"])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--concurrency'" in result.output
+    assert "SQLite" in result.output
+    assert "Processed 0 due items." in _invoke("worker", "--once", "--concurrency", "1")
+
+
 def test_demo_seeds_once_and_prints_a_working_key(database_url: str) -> None:
     output = _invoke("demo", "--no-serve")
     key = demo_secret_key(SECRET)

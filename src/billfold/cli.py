@@ -113,42 +113,33 @@ def worker(
         int | None,
         typer.Option(help="Run as if it were this unix time (testing, replays); default: the real time."),
     ] = None,
+    concurrency: Annotated[
+        int,
+        typer.Option(min=1, help="Worker processes side by side (PostgreSQL only; about one per core)."),
+    ] = 1,
 ) -> None:
     """Run what time makes due: renewals, trial ends, cancellations, dunning retries, notices."""
-    import signal
-    import threading
-
-    from billfold.clock import FrozenClock, from_unix
-    from billfold.db import Database
-    from billfold.jobs.bulk import renew_plain
-    from billfold.jobs.worker import Worker
-    from billfold.payments import get_gateway
+    from billfold.jobs import pool
 
     settings = get_settings()
-    clock = SystemClock() if now is None else FrozenClock(from_unix(now))
-    runner = Worker(
-        Database(settings.database_url),
-        clock,
-        get_gateway(),
-        batch_size,
-        settings.api_version,
-        settings.public_base_url,
-        bulk=renew_plain,
-    )
-    try:
-        if once:
-            processed = runner.run_until_idle()
-            typer.echo(f"Processed {processed} due items.")
-            if runner.skipped:
-                typer.echo(f"Failed (see the log): {', '.join(sorted(runner.skipped))}", err=True)
-                raise typer.Exit(code=1)
-            return
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        signal.signal(signal.SIGINT, lambda *_: stop.set())
-        runner.run_forever(interval, stop)
-    finally:
-        runner.db.close()
+    if concurrency > 1 and settings.database_url.startswith("sqlite"):
+        msg = "SQLite takes one writer at a time: run one worker process there (more need PostgreSQL)."
+        raise typer.BadParameter(msg, param_hint="'--concurrency'")
+    spec = pool.WorkerSpec(settings.database_url, batch_size, settings.api_version, settings.public_base_url, now)
+    if once:
+        outcome = pool.run_until_idle(spec, concurrency)
+        typer.echo(f"Processed {outcome.processed} due items.")
+        if outcome.skipped:
+            typer.echo(f"Failed (see the log): {', '.join(sorted(outcome.skipped))}", err=True)
+        for death in outcome.deaths:
+            typer.echo(f"Failed: {death}.", err=True)
+        if outcome.skipped or outcome.deaths:
+            raise typer.Exit(code=1)
+        return
+    deaths = pool.run_forever(spec, concurrency, interval, pool.stop_on_signals())
+    if deaths:
+        typer.echo(f"Stopped because {'; '.join(deaths)}.", err=True)
+        raise typer.Exit(code=1)
 
 
 @accounts_app.command("create")
