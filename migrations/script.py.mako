@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import billfold.db
+import billfold.models.base
 from sqlalchemy import Text
 ${imports if imports else ""}
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 01:57:13.503571
+Create Date: 2026-11-26 04:02:00.061160
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import billfold.db
+import billfold.models.base
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
@@ -54,6 +55,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_accounts_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "events",
+        sa.Column("type", sa.String(length=128), nullable=False),
+        sa.Column("data", billfold.models.base.TextJSONType(), nullable=False),
+        sa.Column("api_version", sa.String(length=32), nullable=True),
+        sa.Column("request_id", sa.String(length=64), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=255), nullable=True),
+        sa.Column("pending_webhooks", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("pk"),
+        sa.UniqueConstraint("id"),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        # events.data: lz4 compression where the server has it
+        op.execute(
+            "DO $$ BEGIN IF EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN EXECUTE 'ALTER TABLE events ALTER COLUMN data SET COMPRESSION lz4'; END IF; END $$"
+        )
+
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.create_index("ix_events_account_pk", ["account_id", "pk"], unique=False)
+        batch_op.create_index("ix_events_account_type", ["account_id", "type"], unique=False)
 
     op.create_table(
         "idempotency_records",
@@ -144,7 +170,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("account_id", "id", name="uq_coupons_account_id"),
     )
     with op.batch_alter_table("coupons", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_coupons_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_coupons_account_pk", ["account_id", "pk"], unique=False)
 
     op.create_table(
@@ -191,34 +216,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.create_index("ix_customers_account_email", ["account_id", "email"], unique=False)
-        batch_op.create_index(batch_op.f("ix_customers_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_customers_account_pk", ["account_id", "pk"], unique=False)
-
-    op.create_table(
-        "events",
-        sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column("type", sa.String(length=128), nullable=False),
-        sa.Column("data", sa.JSON(), nullable=False),
-        sa.Column("api_version", sa.String(length=32), nullable=True),
-        sa.Column("request_id", sa.String(length=64), nullable=True),
-        sa.Column("idempotency_key", sa.String(length=255), nullable=True),
-        sa.Column("pending_webhooks", sa.Integer(), nullable=False),
-        sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
-        sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("pk"),
-        sa.UniqueConstraint("id"),
-    )
-    if op.get_bind().dialect.name == "postgresql":
-        # events.data: lz4 compression where the server has it
-        op.execute(
-            "DO $$ BEGIN IF EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN EXECUTE 'ALTER TABLE events ALTER COLUMN data SET COMPRESSION lz4'; END IF; END $$"
-        )
-
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index("ix_events_account_pk", ["account_id", "pk"], unique=False)
-        batch_op.create_index("ix_events_account_type", ["account_id", "type"], unique=False)
 
     op.create_table(
         "portal_configurations",
@@ -249,7 +247,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("login_page_token"),
     )
     with op.batch_alter_table("portal_configurations", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_portal_configurations_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_portal_configurations_account_pk", ["account_id", "pk"], unique=False)
         batch_op.create_index(
             "uq_portal_configurations_default",
@@ -305,7 +302,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("prices", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_prices_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_prices_account_lookup_key", ["account_id", "lookup_key"], unique=True)
         batch_op.create_index("ix_prices_account_pk", ["account_id", "pk"], unique=False)
         batch_op.create_index("ix_prices_account_product", ["account_id", "product_id"], unique=False)
@@ -347,7 +343,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("account_id", "id", name="uq_products_account_id"),
     )
     with op.batch_alter_table("products", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_products_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_products_account_pk", ["account_id", "pk"], unique=False)
 
     op.create_table(
@@ -366,7 +361,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("test_clocks", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_test_clocks_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_test_clocks_account_pk", ["account_id", "pk"], unique=False)
 
     op.create_table(
@@ -454,7 +448,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("invoice_items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_invoice_items_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_invoice_items_account_pk", ["account_id", "pk"], unique=False)
         batch_op.create_index("ix_invoice_items_customer_pending", ["customer_id", "invoice_id"], unique=False)
 
@@ -526,7 +519,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("renewal_key", name="uq_invoices_renewal_key"),
     )
     with op.batch_alter_table("invoices", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_invoices_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_invoices_account_pk", ["account_id", "pk"], unique=False)
         batch_op.create_index("ix_invoices_customer", ["customer_id", "pk"], unique=False)
         batch_op.create_index("ix_invoices_subscription", ["subscription_id", "pk"], unique=False)
@@ -623,7 +615,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("promotion_codes", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_promotion_codes_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_promotion_codes_account_pk", ["account_id", "pk"], unique=False)
 
     op.create_table(
@@ -658,7 +649,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("setup_intents", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_setup_intents_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_setup_intents_account_pk", ["account_id", "pk"], unique=False)
 
     op.create_table(
@@ -694,7 +684,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("subscription_schedules", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_subscription_schedules_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_subscription_schedules_account_pk", ["account_id", "pk"], unique=False)
         batch_op.create_index("ix_subscription_schedules_customer", ["customer_id"], unique=False)
         batch_op.create_index("ix_subscription_schedules_status_next", ["status", "next_transition_at"], unique=False)
@@ -749,7 +738,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("subscriptions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_subscriptions_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_subscriptions_account_pk", ["account_id", "pk"], unique=False)
         batch_op.create_index("ix_subscriptions_customer", ["customer_id"], unique=False)
         batch_op.create_index("ix_subscriptions_status_period_end", ["status", "current_period_end"], unique=False)
@@ -804,13 +792,11 @@ def upgrade() -> None:
         sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["invoice_id"], ["invoices.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("pk"),
         sa.UniqueConstraint("id"),
     )
     with op.batch_alter_table("invoice_lines", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_invoice_lines_account_id"), ["account_id"], unique=False)
         batch_op.create_index("ix_invoice_lines_invoice", ["invoice_id", "position"], unique=False)
 
     op.create_table(
@@ -829,15 +815,11 @@ def upgrade() -> None:
         sa.Column("pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created", billfold.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["invoice_id"], ["invoices.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("pk"),
         sa.UniqueConstraint("id"),
         sa.UniqueConstraint("invoice_id", "attempt_number", name="uq_payment_attempts_invoice_attempt"),
     )
-    with op.batch_alter_table("payment_attempts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_payment_attempts_account_id"), ["account_id"], unique=False)
-
     op.create_table(
         "subscription_items",
         sa.Column("subscription_id", sa.String(length=64), nullable=False),
@@ -872,13 +854,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_subscription_items_account_id"))
 
     op.drop_table("subscription_items")
-    with op.batch_alter_table("payment_attempts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_payment_attempts_account_id"))
-
     op.drop_table("payment_attempts")
     with op.batch_alter_table("invoice_lines", schema=None) as batch_op:
         batch_op.drop_index("ix_invoice_lines_invoice")
-        batch_op.drop_index(batch_op.f("ix_invoice_lines_account_id"))
 
     op.drop_table("invoice_lines")
     with op.batch_alter_table("tax_ids", schema=None) as batch_op:
@@ -890,7 +868,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_subscriptions_status_period_end")
         batch_op.drop_index("ix_subscriptions_customer")
         batch_op.drop_index("ix_subscriptions_account_pk")
-        batch_op.drop_index(batch_op.f("ix_subscriptions_account_id"))
 
     op.drop_table("subscriptions")
     with op.batch_alter_table("subscription_schedules", schema=None) as batch_op:
@@ -898,17 +875,14 @@ def downgrade() -> None:
         batch_op.drop_index("ix_subscription_schedules_status_next")
         batch_op.drop_index("ix_subscription_schedules_customer")
         batch_op.drop_index("ix_subscription_schedules_account_pk")
-        batch_op.drop_index(batch_op.f("ix_subscription_schedules_account_id"))
 
     op.drop_table("subscription_schedules")
     with op.batch_alter_table("setup_intents", schema=None) as batch_op:
         batch_op.drop_index("ix_setup_intents_account_pk")
-        batch_op.drop_index(batch_op.f("ix_setup_intents_account_id"))
 
     op.drop_table("setup_intents")
     with op.batch_alter_table("promotion_codes", schema=None) as batch_op:
         batch_op.drop_index("ix_promotion_codes_account_pk")
-        batch_op.drop_index(batch_op.f("ix_promotion_codes_account_id"))
 
     op.drop_table("promotion_codes")
     with op.batch_alter_table("portal_sessions", schema=None) as batch_op:
@@ -924,13 +898,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_invoices_subscription")
         batch_op.drop_index("ix_invoices_customer")
         batch_op.drop_index("ix_invoices_account_pk")
-        batch_op.drop_index(batch_op.f("ix_invoices_account_id"))
 
     op.drop_table("invoices")
     with op.batch_alter_table("invoice_items", schema=None) as batch_op:
         batch_op.drop_index("ix_invoice_items_customer_pending")
         batch_op.drop_index("ix_invoice_items_account_pk")
-        batch_op.drop_index(batch_op.f("ix_invoice_items_account_id"))
 
     op.drop_table("invoice_items")
     with op.batch_alter_table("discounts", schema=None) as batch_op:
@@ -946,19 +918,16 @@ def downgrade() -> None:
     op.drop_table("customer_balance_transactions")
     with op.batch_alter_table("test_clocks", schema=None) as batch_op:
         batch_op.drop_index("ix_test_clocks_account_pk")
-        batch_op.drop_index(batch_op.f("ix_test_clocks_account_id"))
 
     op.drop_table("test_clocks")
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.drop_index("ix_products_account_pk")
-        batch_op.drop_index(batch_op.f("ix_products_account_id"))
 
     op.drop_table("products")
     with op.batch_alter_table("prices", schema=None) as batch_op:
         batch_op.drop_index("ix_prices_account_product")
         batch_op.drop_index("ix_prices_account_pk")
         batch_op.drop_index("ix_prices_account_lookup_key")
-        batch_op.drop_index(batch_op.f("ix_prices_account_id"))
 
     op.drop_table("prices")
     with op.batch_alter_table("portal_configurations", schema=None) as batch_op:
@@ -968,23 +937,15 @@ def downgrade() -> None:
             postgresql_where=sa.text("is_default"),
         )
         batch_op.drop_index("ix_portal_configurations_account_pk")
-        batch_op.drop_index(batch_op.f("ix_portal_configurations_account_id"))
 
     op.drop_table("portal_configurations")
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_index("ix_events_account_type")
-        batch_op.drop_index("ix_events_account_pk")
-
-    op.drop_table("events")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index("ix_customers_account_pk")
-        batch_op.drop_index(batch_op.f("ix_customers_account_id"))
         batch_op.drop_index("ix_customers_account_email")
 
     op.drop_table("customers")
     with op.batch_alter_table("coupons", schema=None) as batch_op:
         batch_op.drop_index("ix_coupons_account_pk")
-        batch_op.drop_index(batch_op.f("ix_coupons_account_id"))
 
     op.drop_table("coupons")
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
@@ -999,6 +960,11 @@ def downgrade() -> None:
 
     op.drop_table("jobs")
     op.drop_table("idempotency_records")
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_index("ix_events_account_type")
+        batch_op.drop_index("ix_events_account_pk")
+
+    op.drop_table("events")
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accounts_parent_id"))
 

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import JSON, Boolean, NullType, TypeEngine
 
-from billfold.db import UTCDateTime, driver_error
+from billfold.db import UTCDateTime, driver_error, json_text
 
 __all__ = ["FastInsert", "FastQuery", "FastSelect", "TableRows"]
 
@@ -217,10 +217,6 @@ def _sqlite_text(value: dt.datetime) -> str:
     return text
 
 
-def _json_text(value: Any) -> str:  # noqa: ANN401 - any JSON-able value
-    return orjson.dumps(value).decode()
-
-
 def _binder(type_: TypeEngine[Any], dialect: Dialect) -> Converter | None:
     """How to turn a Python value into what the driver takes for a column of ``type_``.
 
@@ -228,7 +224,7 @@ def _binder(type_: TypeEngine[Any], dialect: Dialect) -> Converter | None:
     else keeps SQLAlchemy's own bind processing, which is what the ORM would have sent.
     """
     if isinstance(type_.dialect_impl(dialect), JSON):
-        return _json_text
+        return json_text
     if isinstance(type_, UTCDateTime) and dialect.name == "sqlite":
         return _sqlite_text
     return type_.dialect_impl(dialect).bind_processor(dialect)

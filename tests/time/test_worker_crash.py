@@ -92,7 +92,7 @@ WHOLE = {
     "AND i.billing_reason = 'subscription_cycle')",
     "invoices without event": "SELECT count(*) FROM invoices i WHERE billing_reason = 'subscription_cycle' "
     "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.type = 'invoice.created' "
-    "AND e.data->'object'->>'id' = i.id)",
+    "AND e.data::json->'object'->>'id' = i.id)",
 }
 OPEN_TRANSACTIONS = "SELECT count(*) FROM pg_stat_activity WHERE application_name = :app AND xact_start IS NOT NULL"
 

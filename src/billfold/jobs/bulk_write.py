@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 import sqlalchemy as sa
+from psycopg import postgres
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 from psycopg.types.json import set_json_dumps
 from sqlalchemy import ColumnElement, Dialect, Insert, Text, bindparam, insert, update
 from sqlalchemy.orm import Session
@@ -137,36 +140,50 @@ def _already_json(value: bytes) -> bytes:
     return value
 
 
+class _Utf8Text(Dumper):
+    """Text for a ``text`` column given as UTF-8 bytes already (an event's JSON, as orjson made it): sent as it is."""
+
+    oid = postgres.types["text"].oid
+    format = Format.BINARY
+
+    def dump(self, obj: bytes | str) -> bytes:
+        return obj if isinstance(obj, bytes) else obj.encode()
+
+
+def _prepared(cursor: psycopg.Cursor[Any]) -> psycopg.Cursor[Any]:
+    """``cursor`` taking JSON columns' values and ``text`` values as bytes that are their text already."""
+    set_json_dumps(_already_json, context=cursor)
+    cursor.adapters.register_dumper(bytes, _Utf8Text)
+    return cursor
+
+
 def _copy(
     cursor: psycopg.Cursor[Any],
     dialect: Dialect,
     model: type[Any],
     rows: list[dict[str, Any]],
     *,
-    serialised: frozenset[str] = frozenset(),
     left_out: frozenset[str] = frozenset(),
 ) -> None:
     """A binary ``COPY`` of ``rows`` (every column but the key, and but ``left_out``) into the model's table.
 
-    JSON columns go as JSON (None as JSON ``null``, as the ORM stores it); the values of
-    those in ``serialised`` are JSON already.
+    JSON columns go as JSON (None as JSON ``null``, as the ORM stores it); an event's
+    ``data`` (a ``text`` column) is its JSON already, as bytes.
     """
     if not rows:
         return
     statement, keys, types, json_at = _copy_spec(_table(model), dialect, frozenset(rows[0]) - left_out)
-    to_serialise = [i for i in json_at if keys[i] not in serialised]
     with cursor.copy(statement) as copy:
         copy.set_types(types)
         for row in rows:
             values = [row[key] for key in keys]
-            for i in to_serialise:
+            for i in json_at:
                 values[i] = orjson.dumps(values[i])
             copy.write_row(values)
 
 
 def _write_postgresql(driver: psycopg.Connection[Any], dialect: Dialect, rows: Rows) -> None:
-    with driver.cursor() as cursor:
-        set_json_dumps(_already_json, context=cursor)  # JSON columns are given as JSON text (bytes)
+    with _prepared(driver.cursor()) as cursor:
         # Each array goes as the text of one (see array_literal).
         if rows.subscriptions:
             subs = rows.subscriptions
@@ -202,7 +219,7 @@ def _write_postgresql(driver: psycopg.Connection[Any], dialect: Dialect, rows: R
         _copy(cursor, dialect, Invoice, [invoice.__dict__ for invoice in rows.invoices], left_out=_LEFT_NULL)
         _copy(cursor, dialect, InvoiceLine, rows.lines)
         _copy(cursor, dialect, PaymentAttempt, rows.attempts)
-        _copy(cursor, dialect, Event, rows.events, serialised=frozenset({"data"}))
+        _copy(cursor, dialect, Event, rows.events)
 
 
 # --- writing: elsewhere (SQLite) -------------------------------------------------------
@@ -271,15 +288,13 @@ def streamed_events(session: Session, rows: Rows, *, stream: bool) -> Iterator[N
     session.flush()
     statement, keys, types, _json = _copy_spec(_table(Event), conn.dialect, _EVENT_KEYS)
     driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
-    with driver.cursor() as cursor:
-        set_json_dumps(_already_json, context=cursor)  # ``data`` is JSON already
-        with cursor.copy(statement) as copy:
-            copy.set_types(types)
-            rows.emit = lambda event: copy.write_row([event[key] for key in keys])
-            try:
-                yield
-            finally:
-                rows.emit = None
+    with _prepared(driver.cursor()) as cursor, cursor.copy(statement) as copy:
+        copy.set_types(types)
+        rows.emit = lambda event: copy.write_row([event[key] for key in keys])
+        try:
+            yield
+        finally:
+            rows.emit = None
 
 
 def write(session: Session, rows: Rows) -> None:

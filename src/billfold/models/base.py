@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
+import orjson
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
 
-from billfold.db import UTCDateTime
+from billfold.db import UTCDateTime, json_text
 
 __all__ = ["COMPRESSION", "AccountOwned", "Base", "JSONType", "PkType", "StripeObject", "TextJSONType"]
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
-# JSON that is only ever written and read back whole, never looked into by SQL: PostgreSQL
-# keeps it as its text (``json``) instead of parsing it into ``jsonb``, which on the
-# worker's events was most of PostgreSQL's time (docs/architecture.md, "Measured: renewals").
-# Keys keep the order they were written in; ``json`` has no equality, so no DISTINCT on it.
-TextJSONType = JSON()
+
+
+class TextJSONType(TypeDecorator[Any]):
+    """JSON that is only ever written and read back whole, never looked into by SQL: kept as text.
+
+    PostgreSQL neither parses it into ``jsonb`` nor checks it as ``json`` (both were a
+    large part of its time on the worker's events: docs/architecture.md, "Measured:
+    renewals"); what goes in is orjson's output, so it is JSON. Keys keep their order.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:  # noqa: ANN401, ARG002 - any JSON value
+        return None if value is None else json_text(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:  # noqa: ANN401, ARG002 - any JSON value
+        return None if value is None else orjson.loads(value)
+
+
 # A column's ``info[COMPRESSION]``: the TOAST compression it should have on PostgreSQL, set by
 # the migration where the server was built with it (migrations/env.py), else the default.
 COMPRESSION = "postgresql_compression"
@@ -57,4 +75,24 @@ class AccountOwned(StripeObject):
 
     __abstract__ = True
 
-    account_id: Mapped[str] = mapped_column(String(64), ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    # Whether the database checks ``account_id`` against ``accounts`` (and cascades an account's
+    # deletion). Rows written many at a time by the worker turn it off (see account_id).
+    account_checked: ClassVar[bool] = True
+
+    @declared_attr
+    @classmethod
+    def account_id(cls) -> Mapped[str]:
+        """The owning account: a foreign key, indexed where no ``(account_id, …)`` index leads with it.
+
+        PostgreSQL checks a foreign key row by row, about 7 µs each, and every index costs
+        each insert too. So the tables the worker fills per renewal keep only what earns its
+        cost: an invoice's lines and payment attempts hang off their invoice (whose key is
+        checked and cascades), and events are an append-only log written in the same
+        transaction as the change their account made (docs/architecture.md, "Measured:
+        renewals"); those three carry the account without the check.
+        """
+        if not cls.account_checked:
+            return mapped_column(String(64))
+        table_args = getattr(cls, "__table_args__", ())
+        listed = any(isinstance(arg, Index) and arg.expressions[:1] == ["account_id"] for arg in table_args)
+        return mapped_column(String(64), ForeignKey("accounts.id", ondelete="CASCADE"), index=not listed)

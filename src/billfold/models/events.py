@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from billfold.models.base import COMPRESSION, AccountOwned, Base, PkType, TextJSONType
@@ -17,17 +17,15 @@ class Event(AccountOwned):
     """Something that happened (``evt_``), written in the same transaction as the change."""
 
     __tablename__ = "events"
-    # Written on every change, so every index costs each write: (account_id, pk) also serves
-    # the account's cascade, so the column carries no index of its own.
+    account_checked = False  # see AccountOwned.account_id
+    # Written on every change, so every index costs each write.
     __table_args__ = (
         Index("ix_events_account_pk", "account_id", "pk"),
         Index("ix_events_account_type", "account_id", "type"),
     )
 
-    account_id: Mapped[str] = mapped_column(String(64), ForeignKey("accounts.id", ondelete="CASCADE"))
-
     type: Mapped[str] = mapped_column(String(128))
-    # Never queried, only read back whole: json (kept as text), lz4-compressed where PostgreSQL has it.
+    # Never queried, only read back whole: kept as text, lz4-compressed where PostgreSQL has it.
     data: Mapped[dict[str, Any]] = mapped_column(TextJSONType, info={COMPRESSION: "lz4"})
     api_version: Mapped[str | None] = mapped_column(String(32))
     request_id: Mapped[str | None] = mapped_column(String(64))

@@ -72,6 +72,7 @@ class InvoiceLine(AccountOwned):
     """A line of an invoice (``il_``); amounts are before invoice-level discounts."""
 
     __tablename__ = "invoice_lines"
+    account_checked = False  # see AccountOwned.account_id
     __table_args__ = (Index("ix_invoice_lines_invoice", "invoice_id", "position"),)
 
     invoice_id: Mapped[str] = mapped_column(String(64), ForeignKey("invoices.id", ondelete="CASCADE"))

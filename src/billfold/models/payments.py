@@ -53,6 +53,7 @@ class PaymentAttempt(AccountOwned):
     """One charge attempt on an invoice, kept for attempt counts and audit (``py_``)."""
 
     __tablename__ = "payment_attempts"
+    account_checked = False  # see AccountOwned.account_id
     # One row per (invoice, attempt): a retried request finds the attempt instead of charging again.
     __table_args__ = (UniqueConstraint("invoice_id", "attempt_number", name="uq_payment_attempts_invoice_attempt"),)
 
