@@ -210,7 +210,7 @@ def test_the_in_process_worker_thread(server: LiveServer, api: Account) -> None:
 def test_a_failing_fast_path_falls_back_to_the_general_path(
     server: LiveServer, three: list[stripe.Subscription]
 ) -> None:
-    def broken(*_args: Any) -> list[Any]:
+    def broken(*_args: Any) -> set[int]:
         msg = "the fast path is broken"
         raise RuntimeError(msg)
 

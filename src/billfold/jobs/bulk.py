@@ -2,8 +2,8 @@
 
 :func:`~billfold.subscriptions.renewal.advance_subscription` reads and writes one
 subscription at a time, about fifty statements a renewal. For the common case it is the
-same rows, so this path loads what a whole batch needs with one query per kind of row
-(:mod:`billfold.jobs.renewal_batch`), builds every invoice, line, payment attempt and
+same rows, so this path loads what a whole batch needs with one query per kind of row, as light rows rather than
+ORM entities (:mod:`billfold.jobs.renewal_batch`), builds every invoice, line, payment attempt and
 event in memory with the same functions (``period_lines``, the serializers) and writes
 them with one statement per table (:mod:`billfold.jobs.bulk_write`: on PostgreSQL a binary
 ``COPY`` per inserted table, the events streaming into theirs while the batch is built,
@@ -29,15 +29,13 @@ charge finishes through the general payment code
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from types import SimpleNamespace
 from typing import Any, cast
 
 import orjson
-import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from billfold.context import Ctx
 from billfold.errors import CardError
@@ -46,8 +44,8 @@ from billfold.ids import new_id, random_token
 from billfold.invoices.builder import line_fields
 from billfold.invoices.payment import record_declined_card
 from billfold.jobs.bulk_write import Rows, streamed_events, write
-from billfold.jobs.renewal_batch import Batch, Items, load_batch, looks_plain, plain_terms
-from billfold.models import Customer, Invoice, InvoiceLine, PaymentMethod, Subscription
+from billfold.jobs.renewal_batch import Batch, Items, load_batch, load_subscriptions, looks_plain, plain_terms
+from billfold.models import Invoice, InvoiceLine, PaymentMethod, Subscription
 from billfold.objects.invoice import LINES_PAGE, invoice_object, invoice_restated_fields
 from billfold.objects.subscription import (
     RENEWED_FIELDS,
@@ -60,7 +58,10 @@ from billfold.subscriptions.lines import period_lines
 from billfold.subscriptions.queries import subscription_payload
 from billfold.subscriptions.renewal import renewal_key
 
-__all__ = ["renew_plain"]
+__all__ = ["ContextFor", "renew_plain"]
+
+# The batch's context for an account (the worker makes one per account and batch).
+ContextFor = Callable[[str], Ctx]
 
 
 class _Shared:
@@ -100,7 +101,7 @@ class _Shared:
         row = {**shared, "id": new_id("evt"), "created": ctx.clock.now(), "type": event_type, "data": data}
         (self.rows.emit or self.rows.events.append)(row)
 
-    def line_rows(self, sub: Subscription, items: Items, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    def line_rows(self, sub: Any, items: Items, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:  # noqa: ANN401
         """The columns of the lines ``write_lines`` writes for ``period_lines`` (no discounts on a plain renewal).
 
         Every renewal with the same prices and quantities over the same period gets the same
@@ -142,7 +143,10 @@ def _changes(before: dict[str, Any], after: dict[str, Any], fields: Sequence[str
 
 
 def _draft(
-    renewal: _Renewal, customer: Customer, lines: list[dict[str, Any]], period: tuple[dt.datetime, dt.datetime]
+    renewal: _Renewal,
+    customer: Any,
+    lines: list[dict[str, Any]],
+    period: tuple[dt.datetime, dt.datetime],  # noqa: ANN401
 ) -> SimpleNamespace:
     """The cycle invoice as ``create_invoice`` leaves it: a draft, every column as after its INSERT."""
     ctx, sub = renewal.ctx, renewal.sub
@@ -190,9 +194,12 @@ def _draft(
 
 
 class _Renewal:
-    """One plain renewal being built: its rows and the payloads its events carry."""
+    """One plain renewal being built: its rows and the payloads its events carry.
 
-    def __init__(self, ctx: Ctx, shared: _Shared, sub: Subscription, items: Items) -> None:
+    ``sub`` and ``items`` are rows; moving the period replaces them with the moved ones.
+    """
+
+    def __init__(self, ctx: Ctx, shared: _Shared, sub: Any, items: Items) -> None:  # noqa: ANN401 - a row
         self.ctx, self.shared, self.batch, self.sub, self.items = ctx, shared, shared.batch, sub, items
         self.lines: list[SimpleNamespace] = []
         self.before: dict[str, Any] = {}  # the subscription before the renewal
@@ -216,13 +223,15 @@ class _Renewal:
         return {**previous, **fields}, list(fields)
 
 
-def _finalize(renewal: _Renewal, rows: Rows, invoice: SimpleNamespace, customer: Customer) -> None:
+def _finalize(renewal: _Renewal, rows: Rows, invoice: SimpleNamespace) -> None:
     """What ``finalize_invoice`` does to it (no balance to apply: a plain customer has none)."""
-    ctx = renewal.ctx
+    ctx, batch = renewal.ctx, renewal.batch
+    customer = batch.customers[renewal.sub.customer_id]
     invoice.number = f"{customer.invoice_prefix}-{customer.next_invoice_sequence:04d}"
-    # Stored by bulk_write.write with the batch's other changes; the session takes it as stored already.
-    set_committed_value(customer, "next_invoice_sequence", customer.next_invoice_sequence + 1)
-    rows.customers[customer.id] = customer
+    # The customer's next renewal in this batch numbers from here; stored by bulk_write.write.
+    batch.customers[customer.id] = rows.customers[customer.id] = customer._replace(
+        next_invoice_sequence=customer.next_invoice_sequence + 1
+    )
     invoice.customer_snapshot = {
         "address": customer.address,
         "email": customer.email,
@@ -230,17 +239,17 @@ def _finalize(renewal: _Renewal, rows: Rows, invoice: SimpleNamespace, customer:
         "phone": customer.phone,
         "shipping": customer.shipping,
         "tax_exempt": customer.tax_exempt,
-        "tax_ids": renewal.batch.tax_ids.get(customer.id, []),
+        "tax_ids": batch.tax_ids.get(customer.id, []),
     }
     invoice.starting_balance, invoice.ending_balance = 0, 0
     invoice.amount_remaining = invoice.amount_due
     invoice.status, invoice.finalized_at = "open", ctx.clock.now()
 
 
-def _charge(ctx: Ctx, invoice: SimpleNamespace, method: PaymentMethod, gateway: PaymentGateway) -> dict[str, Any]:
+def _charge(ctx: Ctx, invoice: SimpleNamespace, method: Any, gateway: PaymentGateway) -> dict[str, Any]:  # noqa: ANN401
     """Charge attempt 1, as ``charge_invoice_attempt`` records it."""
     result = gateway.charge(
-        payment_method=method,
+        payment_method=cast("PaymentMethod", method),
         amount=invoice.amount_remaining,
         currency=invoice.currency,
         idempotency_key=invoice_attempt_key(invoice.id, 1),
@@ -264,20 +273,25 @@ def _charge(ctx: Ctx, invoice: SimpleNamespace, method: PaymentMethod, gateway: 
 
 
 def _move_period(renewal: _Renewal, rows: Rows, new_end: dt.datetime, invoice_id: str) -> None:
-    """The subscription and its items enter the next period: stored by ``write``, taken as stored by the session."""
-    sub = renewal.sub
-    boundary = sub.current_period_end
-    for name, value in (("current_period_start", boundary), ("current_period_end", new_end)):
-        set_committed_value(sub, name, value)
-        for item, _price in renewal.items:
-            set_committed_value(item, name, value)
-    set_committed_value(sub, "latest_invoice_id", invoice_id)
-    rows.subscriptions.append(sub)
+    """The subscription and its items enter the next period (stored by ``write``)."""
+    boundary = renewal.sub.current_period_end
+    renewal.sub = renewal.sub._replace(
+        current_period_start=boundary, current_period_end=new_end, latest_invoice_id=invoice_id
+    )
+    renewal.items = [
+        (item._replace(current_period_start=boundary, current_period_end=new_end), price)
+        for item, price in renewal.items
+    ]
+    rows.subscriptions.append(renewal.sub)
     rows.items += [item for item, _price in renewal.items]
 
 
 def _renew(
-    renewal: _Renewal, rows: Rows, new_end: dt.datetime, method: PaymentMethod, gateway: PaymentGateway
+    renewal: _Renewal,
+    rows: Rows,
+    new_end: dt.datetime,
+    method: Any,
+    gateway: PaymentGateway,  # noqa: ANN401 - a row
 ) -> dict[str, Any]:
     """Everything ``renew_once`` does to a plain subscription, up to the charge; returns the attempt."""
     ctx, sub, shared = renewal.ctx, renewal.sub, renewal.shared
@@ -295,7 +309,7 @@ def _renew(
     created = renewal.invoice_payload(invoice)
     _event(shared, ctx, "invoice.created", created)
     _move_period(renewal, rows, new_end, invoice.id)
-    _finalize(renewal, rows, invoice, customer)
+    _finalize(renewal, rows, invoice)
     finalized, _fields = renewal.restated(created, invoice)
     _event(shared, ctx, "invoice.finalized", finalized)
     attempt = _charge(ctx, invoice, method, gateway)
@@ -310,12 +324,12 @@ def _renew(
     # Both events carry the same payload: serialised once.
     paid = _event(shared, ctx, "invoice.payment_succeeded", paid_after, _changes(paid_before, paid_after, fields))
     shared.event(ctx, "invoice.paid", paid)
-    after = subscription_object_renewed(before, sub, renewal.items)
+    after = subscription_object_renewed(before, renewal.sub, renewal.items)
     _event(shared, ctx, "customer.subscription.updated", after, _changes(before, after, RENEWED_FIELDS))
     return attempt
 
 
-def _declined(renewal: _Renewal, invoice: Invoice, attempt: dict[str, Any]) -> None:
+def _declined(renewal: _Renewal, sub: Subscription, invoice: Invoice, attempt: dict[str, Any]) -> None:
     """A declined charge: the general payment code takes over (its events, past_due, dunning)."""
     ctx = renewal.ctx
     decline = decline_for(attempt["decline_code"] or "generic_decline")
@@ -323,72 +337,51 @@ def _declined(renewal: _Renewal, invoice: Invoice, attempt: dict[str, Any]) -> N
         attempt["failure_message"] or decline.message, code=decline.code, decline_code=decline.decline_code
     )
     record_declined_card(ctx, invoice, attempt["payment_method_id"], error)
-    after = subscription_payload(ctx, renewal.sub)
+    after = subscription_payload(ctx, sub)
     record_event(ctx, "customer.subscription.updated", after, diff(renewal.before, after))
 
 
-def _loaded(batch: Batch, subs: list[Subscription]) -> bool:
-    """Whether building the renewals of ``subs`` can read nothing more from the database.
+def renew_plain(session: Session, contexts: ContextFor, pks: Collection[int], gateway: PaymentGateway) -> set[int]:
+    """Renew the plain subscriptions among ``pks`` (claimed, see the module docstring); returns the others.
 
-    Everything they use was just loaded; a refresh elsewhere in the batch could have
-    expired something, and a lazy load cannot run while a ``COPY`` holds the connection.
-    (Each object once: a batch's items share a few prices.)
+    What it writes goes around the session, so the session's entities are expired after it:
+    anything the rest of the batch reads again comes from the database.
     """
-    objects: dict[int, object] = {id(o): o for o in (*subs, *batch.customers.values(), *batch.methods.values())}
-    objects.update((id(o), o) for pairs in batch.items.values() for pair in pairs for o in pair)
-    return all(_has_every_attribute(o) for o in objects.values())
-
-
-_ATTRIBUTES: dict[type, frozenset[str]] = {}
-
-
-def _has_every_attribute(obj: object) -> bool:
-    """No attribute of ``obj`` unloaded: ``inspect(obj).unloaded`` is empty, as one set comparison in C.
-
-    (Stricter than ``unloaded``, which also counts an attribute with pending changes as loaded.)
-    """
-    keys = _ATTRIBUTES.get(type(obj))
-    if keys is None:
-        keys = _ATTRIBUTES[type(obj)] = frozenset(sa.inspect(obj).manager)
-    return obj.__dict__.keys() >= keys
-
-
-def renew_plain(
-    session: Session, contexts: dict[str, Ctx], subs: list[Subscription], gateway: PaymentGateway
-) -> list[Subscription]:
-    """Renew the plain subscriptions among ``subs`` (see the module docstring); returns the others."""
-    if not subs:
-        return subs
-    now = contexts[subs[0].account_id].clock.now()
-    candidates: list[Subscription] = []
-    rest: list[Subscription] = []
-    for sub in subs:
-        (candidates if looks_plain(sub, now) else rest).append(sub)
-    if not candidates:
-        return subs
+    if not pks:
+        return set()
+    session.flush()  # what the batch changed so far, before reading around the session
+    subs = load_subscriptions(session, pks)
+    now = contexts(subs[0].account_id).clock.now() if subs else None
+    candidates = [sub for sub in subs if now is not None and looks_plain(sub, now)]
+    if not candidates or now is None:
+        return set(pks)
     batch = load_batch(session, candidates)
     plain = []
     for sub in candidates:
         terms = plain_terms(batch, sub, now)
-        if terms is None:
-            rest.append(sub)
-        else:
+        if terms is not None:
             plain.append((sub, terms))
     rows = Rows()
     shared = _Shared(batch, rows)
     declined: list[tuple[_Renewal, dict[str, Any]]] = []
-    with streamed_events(session, rows, stream=bool(plain) and _loaded(batch, candidates)):
+    with streamed_events(session, rows, stream=bool(plain)):
         for sub, (items, new_end, method) in plain:
-            renewal = _Renewal(contexts[sub.account_id], shared, sub, items)
+            renewal = _Renewal(contexts(sub.account_id), shared, sub, items)
             attempt = _renew(renewal, rows, new_end, method, gateway)
             if attempt["status"] != "succeeded":
                 declined.append((renewal, attempt))
     write(session, rows)
+    session.expire_all()
     if declined:
         invoices = {
             i.id: i
             for i in session.scalars(select(Invoice).where(Invoice.id.in_([a["invoice_id"] for _, a in declined])))
         }
+        entities = {
+            s.id: s
+            for s in session.scalars(select(Subscription).where(Subscription.id.in_([r.sub.id for r, _ in declined])))
+        }
         for renewal, attempt in declined:
-            _declined(renewal, invoices[attempt["invoice_id"]], attempt)
-    return sorted(rest, key=lambda s: (s.customer_id, s.id))
+            _declined(renewal, entities[renewal.sub.id], invoices[attempt["invoice_id"]], attempt)
+    renewed = {sub.pk for sub, _terms in plain}
+    return {pk for pk in pks if pk not in renewed}

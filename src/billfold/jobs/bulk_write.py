@@ -46,9 +46,10 @@ class Rows:
     events: list[dict[str, Any]] = field(default_factory=list)  # ``data`` already JSON (bytes)
     # Where each event row goes as it is made: ``events.append``, or straight into a COPY (streamed_events).
     emit: Callable[[dict[str, Any]], None] | None = None
-    subscriptions: list[Subscription] = field(default_factory=list)
-    items: list[SubscriptionItem] = field(default_factory=list)
-    customers: dict[str, Customer] = field(default_factory=dict)
+    # Rows (renewal_batch's) with their new values.
+    subscriptions: list[Any] = field(default_factory=list)
+    items: list[Any] = field(default_factory=list)
+    customers: dict[str, Any] = field(default_factory=dict)
 
 
 _EVENT_KEYS = frozenset(EVENT_COLUMNS)

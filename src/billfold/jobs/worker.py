@@ -45,9 +45,10 @@ S = Subscription
 _JOB_BACKOFF = dt.timedelta(minutes=5)
 _FAST_PATH = "the fast path"
 
-# A fast path for plain renewals (see billfold.jobs.bulk): given the batch's subscriptions,
-# it renews those it can and returns the rest for the general path.
-BulkRenewer = Callable[[Session, dict[str, Ctx], list[Subscription], PaymentGateway], list[Subscription]]
+# A fast path for plain renewals (see billfold.jobs.bulk): given the batch's claimed
+# subscriptions (their keys) and its context for an account, it renews those it can and
+# returns the keys of the rest for the general path.
+BulkRenewer = Callable[[Session, Callable[[str], Ctx], set[int], PaymentGateway], set[int]]
 
 
 @contextmanager
@@ -203,18 +204,16 @@ class Worker:
         for schedule in schedules:
             self._current = schedule.id
             advance_schedule(self._ctx(session, contexts, schedule.account_id, now), self.gateway, schedule)
-        pks = self._due_subscriptions(session, now)
-        subs = sorted(session.scalars(select(S).where(among(session, S.pk, pks))), key=lambda s: (s.customer_id, s.id))
-        for sub in subs:
-            self._ctx(session, contexts, sub.account_id, now)
-        if self.bulk is not None and subs:
+        pks = claimed = self._due_subscriptions(session, now)
+        if self.bulk is not None and pks:
             self._current = _FAST_PATH
-            subs = self.bulk(session, contexts, subs, self.gateway)
-        for sub in subs:
+            pks = self.bulk(session, lambda account: self._ctx(session, contexts, account, now), pks, self.gateway)
+        subs: list[Subscription] = list(session.scalars(select(S).where(among(session, S.pk, pks)))) if pks else []
+        for sub in sorted(subs, key=lambda s: (s.customer_id, s.id)):
             self._current = sub.id
-            run_subscription(contexts[sub.account_id], self.gateway, sub)
+            run_subscription(self._ctx(session, contexts, sub.account_id, now), self.gateway, sub)
         self._current = None
-        return len(jobs) + len(schedules) + len(pks)
+        return len(jobs) + len(schedules) + len(claimed)
 
     def _due_subscriptions(self, session: Session, now: dt.datetime) -> set[int]:
         """Up to a batch of due renewals; the rest of what is due only once renewals leave room."""
