@@ -5,7 +5,8 @@ For each ``--n`` (default 100,000; repeat the option to compare sizes) it create
 database on the PostgreSQL server named by ``--database-url`` or
 ``BILLFOLD_BENCH_DATABASE_URL``, migrates it, and writes with set-based INSERTs one account,
 one monthly price and N customers, each with a saved card and one active subscription whose
-period ended a minute ago. Then it times, on the same data:
+period ended a minute ago. Then it times, on the same data, each from a vacuumed and
+checkpointed database:
 
 (a) the floor: one ``UPDATE`` that moves every due subscription to its next period (rolled
     back, so the worker starts from the same state), best of three;
@@ -134,6 +135,19 @@ def _copy_rows(url: str, n: int, now: dt.datetime, ids: tuple[str, str, str, str
     engine.dispose()
 
 
+def settle(url: str) -> None:
+    """VACUUM and CHECKPOINT: each timing starts from the same clean state, no earlier writes still being flushed.
+
+    Without it the floor sometimes ran during the checkpoint the seeding had set off, and
+    the worker met the floor's three rolled-back updates of every subscription.
+    """
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+        conn.exec_driver_sql("CHECKPOINT")
+    engine.dispose()
+
+
 def time_floor(url: str, now: dt.datetime) -> float:
     """(a): one UPDATE advancing every due subscription's period, rolled back; the best of three runs."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
@@ -214,7 +228,9 @@ def run(url: str, n: int, batch_size: int, concurrency: int, *, keep: bool) -> t
         started = time.perf_counter()
         seed(target, n, now)
         print(f"\nN = {n:,}: seeded in {time.perf_counter() - started:.1f} s (set-based INSERTs)")
+        settle(target)
         floor = time_floor(target, now)
+        settle(target)  # the floor's rolled-back versions are gone before the worker starts
         worker, cpu = time_worker(target, now, batch_size, concurrency)
         counts = check(target, n, now)
         print(f"  (a) one set-based UPDATE of the periods: {floor:8.3f} s")

@@ -85,11 +85,13 @@ class AccountOwned(StripeObject):
         """The owning account: a foreign key, indexed where no ``(account_id, …)`` index leads with it.
 
         PostgreSQL checks a foreign key row by row, about 7 µs each, and every index costs
-        each insert too. So the tables the worker fills per renewal keep only what earns its
-        cost: an invoice's lines and payment attempts hang off their invoice (whose key is
-        checked and cascades), and events are an append-only log written in the same
-        transaction as the change their account made (docs/architecture.md, "Measured:
-        renewals"); those three carry the account without the check.
+        each insert (and each update that cannot stay on its page) too. So the tables the
+        worker writes per renewal keep only what earns its cost: an invoice hangs off its
+        customer, its lines and payment attempts off the invoice, a subscription item off
+        its subscription (those keys are checked and cascade, so an account's deletion still
+        reaches them), and events are an append-only log written in the same transaction as
+        the change their account made (docs/architecture.md, "Measured: renewals"); these
+        carry the account without the check.
         """
         if not cls.account_checked:
             return mapped_column(String(64))

@@ -21,6 +21,7 @@ class Invoice(AccountOwned):
     """
 
     __tablename__ = "invoices"
+    account_checked = False  # see AccountOwned.account_id
     __table_args__ = (
         Index("ix_invoices_account_pk", "account_id", "pk"),
         Index("ix_invoices_customer", "customer_id", "pk"),

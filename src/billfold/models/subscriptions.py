@@ -55,6 +55,7 @@ class SubscriptionItem(AccountOwned):
     """One price and quantity on a subscription (``si_``)."""
 
     __tablename__ = "subscription_items"
+    account_checked = False  # see AccountOwned.account_id
     __table_args__ = (Index("ix_subscription_items_subscription", "subscription_id", "pk"),)
 
     subscription_id: Mapped[str] = mapped_column(String(64), ForeignKey("subscriptions.id", ondelete="CASCADE"))

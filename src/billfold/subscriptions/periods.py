@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from functools import lru_cache
 
 __all__ = ["Interval", "period_containing", "period_start", "step"]
 
@@ -33,8 +34,12 @@ def period_start(anchor: dt.datetime, interval: Interval, count: int, n: int) ->
     return _months_after(anchor, months)
 
 
+@lru_cache(maxsize=4096)
 def step(start: dt.datetime, anchor: dt.datetime, interval: Interval, count: int) -> dt.datetime:
-    """The boundary after ``start``, where ``start`` is a boundary of ``anchor``'s cycle."""
+    """The boundary after ``start``, where ``start`` is a boundary of ``anchor``'s cycle.
+
+    Remembered: the worker's renewals of a batch mostly share their boundary and anchor.
+    """
     n = _index(anchor, interval, count, start)
     return period_start(anchor, interval, count, n + 1)
 
