@@ -44,7 +44,7 @@ from billfold.ids import new_id, random_token
 from billfold.invoices.builder import line_fields
 from billfold.invoices.payment import record_declined_card
 from billfold.jobs.bulk_write import Rows, streamed_events, write
-from billfold.jobs.renewal_batch import Batch, Items, load_batch, load_subscriptions, looks_plain, plain_terms
+from billfold.jobs.renewal_batch import Batch, Items, Row, load_batch, load_subscriptions, looks_plain, plain_terms
 from billfold.models import Invoice, InvoiceLine, PaymentMethod, Subscription
 from billfold.objects.invoice import LINES_PAGE, invoice_object, invoice_restated_fields
 from billfold.objects.subscription import (
@@ -101,7 +101,7 @@ class _Shared:
         row = {**shared, "id": new_id("evt"), "created": ctx.clock.now(), "type": event_type, "data": data}
         (self.rows.emit or self.rows.events.append)(row)
 
-    def line_rows(self, sub: Any, items: Items, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:  # noqa: ANN401
+    def line_rows(self, sub: Row, items: Items, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
         """The columns of the lines ``write_lines`` writes for ``period_lines`` (no discounts on a plain renewal).
 
         Every renewal with the same prices and quantities over the same period gets the same
@@ -144,9 +144,9 @@ def _changes(before: dict[str, Any], after: dict[str, Any], fields: Sequence[str
 
 def _draft(
     renewal: _Renewal,
-    customer: Any,
+    customer: Row,
     lines: list[dict[str, Any]],
-    period: tuple[dt.datetime, dt.datetime],  # noqa: ANN401
+    period: tuple[dt.datetime, dt.datetime],
 ) -> SimpleNamespace:
     """The cycle invoice as ``create_invoice`` leaves it: a draft, every column as after its INSERT."""
     ctx, sub = renewal.ctx, renewal.sub
@@ -199,7 +199,7 @@ class _Renewal:
     ``sub`` and ``items`` are rows; moving the period replaces them with the moved ones.
     """
 
-    def __init__(self, ctx: Ctx, shared: _Shared, sub: Any, items: Items) -> None:  # noqa: ANN401 - a row
+    def __init__(self, ctx: Ctx, shared: _Shared, sub: Row, items: Items) -> None:
         self.ctx, self.shared, self.batch, self.sub, self.items = ctx, shared, shared.batch, sub, items
         self.lines: list[SimpleNamespace] = []
         self.before: dict[str, Any] = {}  # the subscription before the renewal
@@ -246,7 +246,7 @@ def _finalize(renewal: _Renewal, rows: Rows, invoice: SimpleNamespace) -> None:
     invoice.status, invoice.finalized_at = "open", ctx.clock.now()
 
 
-def _charge(ctx: Ctx, invoice: SimpleNamespace, method: Any, gateway: PaymentGateway) -> dict[str, Any]:  # noqa: ANN401
+def _charge(ctx: Ctx, invoice: SimpleNamespace, method: Row, gateway: PaymentGateway) -> dict[str, Any]:
     """Charge attempt 1, as ``charge_invoice_attempt`` records it."""
     result = gateway.charge(
         payment_method=cast("PaymentMethod", method),
@@ -290,8 +290,8 @@ def _renew(
     renewal: _Renewal,
     rows: Rows,
     new_end: dt.datetime,
-    method: Any,
-    gateway: PaymentGateway,  # noqa: ANN401 - a row
+    method: Row,
+    gateway: PaymentGateway,
 ) -> dict[str, Any]:
     """Everything ``renew_once`` does to a plain subscription, up to the charge; returns the attempt."""
     ctx, sub, shared = renewal.ctx, renewal.sub, renewal.shared

@@ -38,10 +38,12 @@ from billfold.rows import TableRows
 from billfold.subscriptions.periods import step
 from billfold.subscriptions.renewal import renewal_key
 
-__all__ = ["Batch", "Items", "among", "load_batch", "load_subscriptions", "looks_plain", "plain_terms"]
+__all__ = ["Batch", "Items", "Row", "among", "load_batch", "load_subscriptions", "looks_plain", "plain_terms"]
 
+# A row of a table as TableRows reads it (a named tuple with the entity's attribute names).
+Row = Any
 # Rows, not entities: a (subscription item, price) pair of rows.
-Items = list[tuple[Any, Any]]
+Items = list[tuple[Row, Row]]
 
 
 _SUBSCRIPTIONS = TableRows(Subscription.__table__, "SubscriptionRow")
@@ -56,21 +58,21 @@ class Batch:
 
     items: dict[str, Items]
     names: dict[str, str]
-    customers: dict[str, Any]  # rows; a renewal replaces its customer's with the next invoice number's
+    customers: dict[str, Row]  # a renewal replaces its customer's with the next invoice number's
     tax_ids: dict[str, list[dict[str, str]]]
-    methods: dict[str, Any]
+    methods: dict[str, Row]
     accounts: dict[str, tuple[str | None, str | None]]
     busy: set[str]  # subscriptions or customers with discounts or pending items
     billed: set[str]  # renewal keys that already have their invoice
 
 
-def load_subscriptions(session: Session, pks: Iterable[int]) -> list[Any]:
+def load_subscriptions(session: Session, pks: Iterable[int]) -> list[Row]:
     """The subscriptions ``pks`` (claimed and locked already) as rows, in (customer, id) order."""
     rows = _SUBSCRIPTIONS.all(session.connection(), select(Subscription).where(among(session, Subscription.pk, pks)))
     return sorted(rows, key=lambda s: (s.customer_id, s.id))
 
 
-def looks_plain(sub: Any, now: dt.datetime) -> bool:  # noqa: ANN401 - a subscription row
+def looks_plain(sub: Row, now: dt.datetime) -> bool:
     return (
         sub.status == "active"
         and sub.collection_method == "charge_automatically"
@@ -96,7 +98,7 @@ def among(session: Session, column: InstrumentedAttribute[Any], values: Iterable
     return column.in_(list(values))
 
 
-def load_batch(session: Session, subs: list[Any]) -> Batch:
+def load_batch(session: Session, subs: list[Row]) -> Batch:
     """Everything the renewals of ``subs`` (rows) read, with one query per kind of row."""
     conn = session.connection()
     sub_ids = [s.id for s in subs]
@@ -192,7 +194,7 @@ def _billed(session: Session, keys: list[str]) -> set[str]:
     return {k for k in found if k}
 
 
-def _method(batch: Batch, sub: Any, customer: Any) -> Any:  # noqa: ANN401 - rows
+def _method(batch: Batch, sub: Row, customer: Row) -> Row:
     """The card the general path would charge (subscription's default, else the customer's), if valid."""
     pm_id = sub.default_payment_method_id or (customer.invoice_settings or {}).get("default_payment_method")
     if not pm_id or is_test_payment_method(pm_id):
@@ -203,7 +205,7 @@ def _method(batch: Batch, sub: Any, customer: Any) -> Any:  # noqa: ANN401 - row
     return pm
 
 
-def plain_terms(batch: Batch, sub: Any, now: dt.datetime) -> tuple[Items, dt.datetime, Any] | None:  # noqa: ANN401
+def plain_terms(batch: Batch, sub: Row, now: dt.datetime) -> tuple[Items, dt.datetime, Row] | None:
     """The items, the new period's end and the card, if ``sub`` renews plainly now."""
     items = batch.items.get(sub.id)
     customer = batch.customers.get(sub.customer_id)
