@@ -113,6 +113,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:  # noqa: ANN401 - create_eng
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("json_serializer", _json_bytes)
+    # Sessions in UTC, which psycopg hands back as datetime.UTC itself: converting a value to
+    # UTC is then a no-op (with a server zone such as Etc/UTC it was a new object each time).
+    kwargs.setdefault("connect_args", {"options": "-c TimeZone=UTC"})
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
