@@ -21,14 +21,13 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from benchmarks.renewals import seed
 from billfold.cli import app
 from billfold.config import get_settings
 from billfold.jobs import pool
-from tests.support import PG_URL, drop_database, fresh_database
+from tests.support import PG_URL, drop_database
+from tests.time.worker_processes import mixed_due_database, scalar
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (BILLFOLD_TEST_DATABASE_URL)")
 
@@ -45,24 +44,7 @@ COMMAND = [BILLFOLD, "worker", "--batch-size", "4", "--now", str(int(NOW.timesta
 @pytest.fixture
 def database() -> Iterator[str]:
     """A migrated PostgreSQL database with N subscriptions due at NOW (as in test_worker_crash)."""
-    url = fresh_database("postgresql")
-    seed(url, N, NOW)
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "UPDATE subscriptions SET current_period_start = current_period_start - interval '1 month', "
-                "current_period_end = current_period_end - interval '1 month' "
-                "WHERE id LIKE 'sub_b%' AND substr(id, 6)::int % 7 = 0"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "UPDATE payment_methods SET charge_behavior = 'insufficient_funds' "
-                "WHERE id LIKE 'pm_b%' AND substr(id, 5)::int % 10 = 0"
-            )
-        )
-    engine.dispose()
+    url = mixed_due_database(N, NOW)
     yield url
     drop_database(url)
 
@@ -73,11 +55,7 @@ def _env(url: str) -> dict[str, str]:
 
 def _scalar(url: str, sql: str) -> int:
     """One number from ``sql``, where ``:now`` is NOW and ``:app`` the workers' application name."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
-        value = conn.scalar(sa.text(sql), {"now": NOW, "app": APP})
-    engine.dispose()
-    return int(value or 0)
+    return scalar(url, sql, now=NOW, app=APP)
 
 
 # The workers' connections to this database (other test runs may use the same server at once).

@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from benchmarks.renewals import seed
-from tests.support import PG_URL, drop_database, fresh_database
+from tests.support import PG_URL, drop_database
+from tests.time.worker_processes import mixed_due_database, scalar
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (BILLFOLD_TEST_DATABASE_URL)")
 
@@ -37,24 +36,7 @@ def database() -> Iterator[str]:
     Every 7th is two periods behind (the general path); every 10th is paid by a card that
     declines (dunning).
     """
-    url = fresh_database("postgresql")
-    seed(url, N, NOW)
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "UPDATE subscriptions SET current_period_start = current_period_start - interval '1 month', "
-                "current_period_end = current_period_end - interval '1 month' "
-                "WHERE id LIKE 'sub_b%' AND substr(id, 6)::int % 7 = 0"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "UPDATE payment_methods SET charge_behavior = 'insufficient_funds' "
-                "WHERE id LIKE 'pm_b%' AND substr(id, 5)::int % 10 = 0"
-            )
-        )
-    engine.dispose()
+    url = mixed_due_database(N, NOW)
     yield url
     drop_database(url)
 
@@ -67,11 +49,7 @@ def _worker(url: str, batch_size: int) -> subprocess.Popen[bytes]:
 
 def _scalar(url: str, sql: str) -> int:
     """One number from ``sql``, where ``:now`` is NOW and ``:app`` the workers' application name."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
-        value = conn.scalar(sa.text(sql), {"now": NOW, "app": APP})
-    engine.dispose()
-    return int(value or 0)
+    return scalar(url, sql, now=NOW, app=APP)
 
 
 CYCLE = "SELECT count(*) FROM invoices WHERE billing_reason = 'subscription_cycle'"
