@@ -108,11 +108,23 @@ _ESCAPED = re.compile(r'["\\]')
 
 # --- writing: PostgreSQL ---------------------------------------------------------------
 
-_MOVES = {
-    "subscriptions": "current_period_start = v.s, current_period_end = v.e, latest_invoice_id = v.i",
-    "subscription_items": "current_period_start = v.s, current_period_end = v.e",
-    "customers": "next_invoice_sequence = v.n",
-}
+
+def _move(cursor: psycopg.Cursor[Any], table: str, pks: list[int], values: dict[str, tuple[str, list[Any]]]) -> None:
+    """``UPDATE table`` of the rows ``pks``: each column of ``values`` (column: array type, new values) set.
+
+    One statement for the batch, the arrays each sent as the text of one. The join repeats
+    the keys as ``t.pk = ANY(…)``: without it, once the table held some tens of thousands of
+    rows, the planner hashed the batch's 500 and read the whole table to find them.
+    """
+    columns = list(values)
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+    arrays = ", ".join(f"%({column})s::{values[column][0]}[]" for column in columns)
+    cursor.execute(
+        f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 - table and column names from this module only
+        f"FROM unnest(%(pk)s::bigint[], {arrays}) AS v(pk, {', '.join(columns)}) "
+        "WHERE t.pk = v.pk AND t.pk = ANY(%(pk)s::bigint[])",
+        {"pk": array_literal(pks), **{column: array_literal(new) for column, (_type, new) in values.items()}},
+    )
 
 
 @cache
@@ -186,37 +198,33 @@ def _copy(
 
 def _write_postgresql(driver: psycopg.Connection[Any], dialect: Dialect, rows: Rows) -> None:
     with _prepared(driver.cursor()) as cursor:
-        # Each array goes as the text of one (see array_literal).
-        if rows.subscriptions:
-            subs = rows.subscriptions
-            cursor.execute(
-                f"UPDATE subscriptions AS t SET {_MOVES['subscriptions']} "  # noqa: S608 - constant text
-                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[], %s::text[]) AS v(pk, s, e, i) "
-                "WHERE t.pk = v.pk",
-                (
-                    array_literal(s.pk for s in subs),
-                    array_literal(s.current_period_start for s in subs),
-                    array_literal(s.current_period_end for s in subs),
-                    array_literal(s.latest_invoice_id for s in subs),
-                ),
+        if subs := rows.subscriptions:
+            _move(
+                cursor,
+                "subscriptions",
+                [s.pk for s in subs],
+                {
+                    "current_period_start": ("timestamptz", [s.current_period_start for s in subs]),
+                    "current_period_end": ("timestamptz", [s.current_period_end for s in subs]),
+                    "latest_invoice_id": ("text", [s.latest_invoice_id for s in subs]),
+                },
             )
-        if rows.items:
-            items = rows.items
-            cursor.execute(
-                f"UPDATE subscription_items AS t SET {_MOVES['subscription_items']} "  # noqa: S608 - constant text
-                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS v(pk, s, e) WHERE t.pk = v.pk",
-                (
-                    array_literal(i.pk for i in items),
-                    array_literal(i.current_period_start for i in items),
-                    array_literal(i.current_period_end for i in items),
-                ),
+        if items := rows.items:
+            _move(
+                cursor,
+                "subscription_items",
+                [i.pk for i in items],
+                {
+                    "current_period_start": ("timestamptz", [i.current_period_start for i in items]),
+                    "current_period_end": ("timestamptz", [i.current_period_end for i in items]),
+                },
             )
-        if rows.customers:
-            customers = list(rows.customers.values())
-            cursor.execute(
-                f"UPDATE customers AS t SET {_MOVES['customers']} "  # noqa: S608 - constant text
-                "FROM unnest(%s::bigint[], %s::int[]) AS v(pk, n) WHERE t.pk = v.pk",
-                (array_literal(c.pk for c in customers), array_literal(c.next_invoice_sequence for c in customers)),
+        if customers := list(rows.customers.values()):
+            _move(
+                cursor,
+                "customers",
+                [c.pk for c in customers],
+                {"next_invoice_sequence": ("int", [c.next_invoice_sequence for c in customers])},
             )
         _copy(cursor, dialect, Invoice, [invoice.__dict__ for invoice in rows.invoices], left_out=_LEFT_NULL)
         _copy(cursor, dialect, InvoiceLine, rows.lines)
