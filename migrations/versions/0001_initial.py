@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 04:20:09.481870
+Create Date: 2026-11-26 04:49:11.661318
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def upgrade() -> None:
     op.create_table(
         "events",
         sa.Column("type", sa.String(length=128), nullable=False),
-        sa.Column("data", billfold.models.base.TextJSONType(), nullable=False),
+        sa.Column("data", billfold.models.base.PayloadJSON(), nullable=False),
         sa.Column("api_version", sa.String(length=32), nullable=True),
         sa.Column("request_id", sa.String(length=64), nullable=True),
         sa.Column("idempotency_key", sa.String(length=255), nullable=True),

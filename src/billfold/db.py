@@ -27,7 +27,7 @@ from sqlalchemy.types import DateTime, TypeDecorator
 
 from billfold.checkpoints import BACKSTOP_PAGES, Checkpointer
 
-__all__ = ["Database", "UTCDateTime", "Unit", "driver_error", "json_text", "make_engine"]
+__all__ = ["Database", "UTCDateTime", "Unit", "driver_error", "json_bytes", "json_text", "make_engine"]
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -85,13 +85,14 @@ def driver_error(conn: Connection, exc: Exception, statement: str) -> StatementE
     return DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect)
 
 
-def _json_bytes(value: Any) -> bytes:  # noqa: ANN401 - any JSON-able value
+def json_bytes(value: Any) -> bytes:  # noqa: ANN401 - any JSON-able value
+    """A value as JSON (UTF-8 bytes), as the JSON columns store it (orjson's, keys in their order)."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 
 def json_text(value: Any) -> str:  # noqa: ANN401 - any JSON-able value
     """A value as JSON text, as the JSON columns store it (orjson's, keys in their order)."""
-    return _json_bytes(value).decode()
+    return json_bytes(value).decode()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:  # noqa: ANN401 - create_engine options
@@ -112,7 +113,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:  # noqa: ANN401 - create_eng
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    kwargs.setdefault("json_serializer", _json_bytes)
+    kwargs.setdefault("json_serializer", json_bytes)
     # Sessions in UTC, which psycopg hands back as datetime.UTC itself: converting a value to
     # UTC is then a no-op (with a server zone such as Etc/UTC it was a new object each time).
     kwargs.setdefault("connect_args", {"options": "-c TimeZone=UTC"})

@@ -28,6 +28,7 @@ from billfold.jobs.bulk import renew_plain
 from billfold.jobs.bulk_write import array_literal
 from billfold.jobs.due import run_subscription
 from billfold.models import Event, Invoice, InvoiceLine, Job, PaymentAttempt, Subscription, SubscriptionItem
+from billfold.packed_json import is_packed
 from billfold.payments import get_gateway
 from tests.support import Account, LiveServer
 from tests.time.helpers import customer_with_card, monthly_price
@@ -140,6 +141,10 @@ def test_fast_path_writes_what_the_general_path_writes(
         assert run_subscription(ctx, get_gateway(), general) == 1
         # Two in one batch: they share the batch's price objects and line templates, each with its own ids.
         assert renew_plain(session, lambda _account: ctx, fast, get_gateway()) == set()
+    with server.database.unit_of_work() as session:
+        created = session.scalars(text("SELECT data FROM events WHERE type = 'invoice.created' ORDER BY pk"))
+        # The general path stores a payload as JSON, the fast path packs it; both read back the same (below).
+        assert [is_packed(bytes(data)) for data in created][-3:] == [False, True, True]
     with server.database.unit_of_work() as session:
         one, two, three = (_placeholders(session, sub.id) for sub in subs)
     paid = ["invoice.payment_succeeded", "invoice.paid"]

@@ -21,11 +21,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 import sqlalchemy as sa
-from psycopg import postgres
-from psycopg.adapt import Dumper
-from psycopg.pq import Format
 from psycopg.types.json import set_json_dumps
-from sqlalchemy import ColumnElement, Dialect, Insert, Text, bindparam, insert, update
+from sqlalchemy import ColumnElement, Dialect, Insert, LargeBinary, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from billfold.events import EVENT_COLUMNS
@@ -44,7 +41,7 @@ class Rows:
     invoices: list[SimpleNamespace] = field(default_factory=list)  # as they end up once the batch is built
     lines: list[dict[str, Any]] = field(default_factory=list)
     attempts: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)  # ``data`` already JSON (bytes)
+    events: list[dict[str, Any]] = field(default_factory=list)  # ``data`` as stored: packed JSON
     # Where each event row goes as it is made: ``events.append``, or straight into a COPY (streamed_events).
     emit: Callable[[dict[str, Any]], None] | None = None
     # Rows (renewal_batch's) with their new values.
@@ -154,20 +151,9 @@ def _already_json(value: bytes) -> bytes:
     return value
 
 
-class _Utf8Text(Dumper):
-    """Text for a ``text`` column given as UTF-8 bytes already (an event's JSON, as orjson made it): sent as it is."""
-
-    oid = postgres.types["text"].oid
-    format = Format.BINARY
-
-    def dump(self, obj: bytes | str) -> bytes:
-        return obj if isinstance(obj, bytes) else obj.encode()
-
-
 def _prepared(cursor: psycopg.Cursor[Any]) -> psycopg.Cursor[Any]:
-    """``cursor`` taking JSON columns' values and ``text`` values as bytes that are their text already."""
+    """``cursor`` taking JSON columns' values as bytes that are their JSON already."""
     set_json_dumps(_already_json, context=cursor)
-    cursor.adapters.register_dumper(bytes, _Utf8Text)
     return cursor
 
 
@@ -182,7 +168,7 @@ def _copy(
     """A binary ``COPY`` of ``rows`` (every column but the key, and but ``left_out``) into the model's table.
 
     JSON columns go as JSON (None as JSON ``null``, as the ORM stores it); an event's
-    ``data`` (a ``text`` column) is its JSON already, as bytes.
+    ``data`` is its stored bytes already (packed JSON: billfold.packed_json).
     """
     if not rows:
         return
@@ -236,9 +222,9 @@ def _write_postgresql(driver: psycopg.Connection[Any], dialect: Dialect, rows: R
 
 
 def _events_insert() -> Insert:
-    """``INSERT INTO events`` taking ``data`` already serialised."""
+    """``INSERT INTO events`` taking ``data`` as stored already (packed)."""
     table = _table(Event)
-    data: ColumnElement[Any] = bindparam("data", type_=Text)
+    data: ColumnElement[Any] = bindparam("data", type_=LargeBinary)
     values = {c.name: bindparam(c.name, type_=c.type) for c in table.columns if c.name not in {"pk", "data"}}
     return insert(table).values({**values, "data": data})
 
@@ -281,7 +267,7 @@ def _write_generic(session: Session, rows: Rows) -> None:
         if new:
             session.execute(insert(_table(model)), new)
     if rows.events:
-        session.execute(_events_insert(), [{**event, "data": event["data"].decode()} for event in rows.events])
+        session.execute(_events_insert(), rows.events)
 
 
 @contextmanager

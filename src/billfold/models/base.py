@@ -6,35 +6,37 @@ import datetime as dt
 from typing import Any, ClassVar
 
 import orjson
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from billfold.db import UTCDateTime, json_text
+from billfold.db import UTCDateTime, json_bytes
+from billfold.packed_json import unpack
 
-__all__ = ["COMPRESSION", "AccountOwned", "Base", "JSONType", "PkType", "StripeObject", "TextJSONType"]
+__all__ = ["COMPRESSION", "AccountOwned", "Base", "JSONType", "PayloadJSON", "PkType", "StripeObject"]
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
-class TextJSONType(TypeDecorator[Any]):
-    """JSON that is only ever written and read back whole, never looked into by SQL: kept as text.
+class PayloadJSON(TypeDecorator[Any]):
+    """JSON that is only ever written and read back whole, never looked into by SQL: kept as bytes.
 
-    PostgreSQL neither parses it into ``jsonb`` nor checks it as ``json`` (both were a
-    large part of its time on the worker's events: docs/architecture.md, "Measured:
-    renewals"); what goes in is orjson's output, so it is JSON. Keys keep their order.
+    A value is written as its JSON; bulk writers may store it packed instead
+    (:mod:`billfold.packed_json`), and either reads back as the value. The database never
+    parses it: as ``jsonb``, and even checked as ``json``, events were a large part of
+    PostgreSQL's time in the worker (docs/architecture.md, "Measured: renewals").
     """
 
-    impl = Text
+    impl = LargeBinary
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:  # noqa: ANN401, ARG002 - any JSON value
-        return None if value is None else json_text(value)
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:  # noqa: ANN401, ARG002 - any JSON
+        return None if value is None else json_bytes(value)
 
-    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:  # noqa: ANN401, ARG002 - any JSON value
-        return None if value is None else orjson.loads(value)
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> Any:  # noqa: ANN401, ARG002 - any JSON
+        return None if value is None else orjson.loads(unpack(value))
 
 
 # A column's ``info[COMPRESSION]``: the TOAST compression it should have on PostgreSQL, set by

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from billfold.models.base import COMPRESSION, AccountOwned, Base, PkType, TextJSONType
+from billfold.models.base import COMPRESSION, AccountOwned, Base, PayloadJSON, PkType
 
 __all__ = ["Event", "IdempotencyRecord"]
 
@@ -25,8 +25,8 @@ class Event(AccountOwned):
     )
 
     type: Mapped[str] = mapped_column(String(128))
-    # Never queried, only read back whole: kept as text, lz4-compressed where PostgreSQL has it.
-    data: Mapped[dict[str, Any]] = mapped_column(TextJSONType, info={COMPRESSION: "lz4"})
+    # Never queried, only read back whole: JSON or packed (billfold.packed_json); lz4 where PostgreSQL has it.
+    data: Mapped[dict[str, Any]] = mapped_column(PayloadJSON, info={COMPRESSION: "lz4"})
     api_version: Mapped[str | None] = mapped_column(String(32))
     request_id: Mapped[str | None] = mapped_column(String(64))
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
