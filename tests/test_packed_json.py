@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import orjson
@@ -12,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
 from billfold.models.base import PayloadJSON
-from billfold.packed_json import _dictionaries, is_packed, pack, unpack
+from billfold.packed_json import _dictionary_files, is_packed, pack, unpack
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
@@ -47,7 +48,7 @@ def test_a_frame_names_a_shipped_dictionary_and_packs_an_object_small() -> None:
     payload = orjson.dumps({"object": INVOICE_LIKE})
     packed = pack(payload)
     assert len(packed) < len(payload) / 2
-    assert zstandard.get_frame_parameters(packed).dict_id in _dictionaries()
+    assert zstandard.get_frame_parameters(packed).dict_id in _dictionary_files()
 
 
 def test_the_column_writes_json_and_reads_either_form() -> None:
@@ -62,3 +63,14 @@ def test_the_column_writes_json_and_reads_either_form() -> None:
         assert not is_packed(bytes(stored))  # one write stores plain JSON: nothing to gain packing it
         assert read(stored) == INVOICE_LIKE
         assert read(pack(orjson.dumps(INVOICE_LIKE))) == INVOICE_LIKE
+
+
+def test_threads_pack_and_unpack_at_once() -> None:
+    """Each thread has its own compressor and decompressors (zstandard's are not thread-safe)."""
+    payloads = [orjson.dumps({"object": {**INVOICE_LIKE, "id": f"in_{n}"}}) for n in range(200)]
+
+    def round_trips(start: int) -> bool:
+        return all(unpack(pack(p)) == p for p in payloads[start:] + payloads[:start])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(round_trips, range(0, 200, 25)))

@@ -14,6 +14,7 @@ number, JSON never does. Dictionaries live in ``billfold/dictionaries`` as
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from importlib import resources
 
@@ -27,33 +28,46 @@ _LEVEL = 3
 
 
 @cache
-def _dictionaries() -> dict[int, zstandard.ZstdCompressionDict]:
+def _dictionary_files() -> dict[int, bytes]:
     """Every dictionary shipped, by the id a frame names."""
     found = {}
     for entry in resources.files("billfold.dictionaries").iterdir():
         if entry.name.endswith(".zdict"):
-            dictionary = zstandard.ZstdCompressionDict(entry.read_bytes())
-            found[dictionary.dict_id()] = dictionary
+            data = entry.read_bytes()
+            found[zstandard.ZstdCompressionDict(data).dict_id()] = data
     return found
 
 
-@cache
-def _compressor() -> zstandard.ZstdCompressor:
-    dictionary = zstandard.ZstdCompressionDict(resources.files("billfold.dictionaries").joinpath(_PACKING).read_bytes())
-    dictionary.precompute_compress(level=_LEVEL)  # else each frame prepares it again: twice the time
-    return zstandard.ZstdCompressor(level=_LEVEL, dict_data=dictionary)
+class _Codecs(threading.local):
+    """A thread's compressor and decompressors: zstandard's are not safe to share between threads."""
+
+    def __init__(self) -> None:
+        self.decompressors: dict[int, zstandard.ZstdDecompressor] = {}
+        self._compressor: zstandard.ZstdCompressor | None = None
+
+    def compressor(self) -> zstandard.ZstdCompressor:
+        if self._compressor is None:
+            packing = resources.files("billfold.dictionaries").joinpath(_PACKING).read_bytes()
+            dictionary = zstandard.ZstdCompressionDict(packing)
+            dictionary.precompute_compress(level=_LEVEL)  # else each frame prepares it again: twice the time
+            self._compressor = zstandard.ZstdCompressor(level=_LEVEL, dict_data=dictionary)
+        return self._compressor
+
+    def decompressor(self, dict_id: int) -> zstandard.ZstdDecompressor:
+        found = self.decompressors.get(dict_id)
+        if found is None:
+            data = _dictionary_files()[dict_id] if dict_id else None
+            dictionary = None if data is None else zstandard.ZstdCompressionDict(data)
+            found = self.decompressors[dict_id] = zstandard.ZstdDecompressor(dict_data=dictionary)
+        return found
 
 
-@cache
-def _decompressor(dict_id: int) -> zstandard.ZstdDecompressor:
-    if dict_id == 0:
-        return zstandard.ZstdDecompressor()
-    return zstandard.ZstdDecompressor(dict_data=_dictionaries()[dict_id])
+_CODECS = _Codecs()
 
 
 def pack(payload: bytes) -> bytes:
     """``payload`` (JSON) as a zstd frame packed with the current dictionary."""
-    return _compressor().compress(payload)
+    return _CODECS.compressor().compress(payload)
 
 
 def is_packed(stored: bytes) -> bool:
@@ -66,4 +80,4 @@ def unpack(stored: bytes) -> bytes:
     if not is_packed(stored):
         return stored
     dict_id = zstandard.get_frame_parameters(stored).dict_id
-    return _decompressor(dict_id).decompress(stored)
+    return _CODECS.decompressor(dict_id).decompress(stored)
