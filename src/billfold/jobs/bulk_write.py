@@ -106,6 +106,14 @@ _ESCAPED = re.compile(r'["\\]')
 # --- writing: PostgreSQL ---------------------------------------------------------------
 
 
+def _periods(rows: list[Any]) -> dict[str, tuple[str, list[Any]]]:
+    """The moved periods of subscriptions or their items, for :func:`_move`."""
+    return {
+        "current_period_start": ("timestamptz", [row.current_period_start for row in rows]),
+        "current_period_end": ("timestamptz", [row.current_period_end for row in rows]),
+    }
+
+
 def _move(cursor: psycopg.Cursor[Any], table: str, pks: list[int], values: dict[str, tuple[str, list[Any]]]) -> None:
     """``UPDATE table`` of the rows ``pks``: each column of ``values`` (column: array type, new values) set.
 
@@ -189,21 +197,14 @@ def _write_postgresql(driver: psycopg.Connection[Any], dialect: Dialect, rows: R
                 cursor,
                 "subscriptions",
                 [s.pk for s in subs],
-                {
-                    "current_period_start": ("timestamptz", [s.current_period_start for s in subs]),
-                    "current_period_end": ("timestamptz", [s.current_period_end for s in subs]),
-                    "latest_invoice_id": ("text", [s.latest_invoice_id for s in subs]),
-                },
+                {**_periods(subs), "latest_invoice_id": ("text", [s.latest_invoice_id for s in subs])},
             )
         if items := rows.items:
             _move(
                 cursor,
                 "subscription_items",
                 [i.pk for i in items],
-                {
-                    "current_period_start": ("timestamptz", [i.current_period_start for i in items]),
-                    "current_period_end": ("timestamptz", [i.current_period_end for i in items]),
-                },
+                _periods(items),
             )
         if customers := list(rows.customers.values()):
             _move(

@@ -79,6 +79,15 @@ def _customer_fields(snapshot: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _status_transitions(inv: Invoice) -> dict[str, int | None]:
+    return {
+        "finalized_at": ts(inv.finalized_at),
+        "marked_uncollectible_at": ts(inv.marked_uncollectible_at),
+        "paid_at": ts(inv.paid_at),
+        "voided_at": ts(inv.voided_at),
+    }
+
+
 def _urls(inv: Invoice, base_url: str) -> dict[str, str | None]:
     if inv.status == "draft":
         return {"hosted_invoice_url": None, "invoice_pdf": None}
@@ -182,12 +191,7 @@ def invoice_object(
         "starting_balance": inv.starting_balance,
         "statement_descriptor": None,
         "status": inv.status,
-        "status_transitions": {
-            "finalized_at": ts(inv.finalized_at),
-            "marked_uncollectible_at": ts(inv.marked_uncollectible_at),
-            "paid_at": ts(inv.paid_at),
-            "voided_at": ts(inv.voided_at),
-        },
+        "status_transitions": _status_transitions(inv),
         "subtotal": inv.subtotal,
         "subtotal_excluding_tax": inv.subtotal,
         "test_clock": None,
@@ -225,10 +229,5 @@ def invoice_restated_fields(inv: Invoice, *, base_url: str) -> dict[str, Any]:
         "number": inv.number,
         "starting_balance": inv.starting_balance,
         "status": inv.status,
-        "status_transitions": {
-            "finalized_at": ts(inv.finalized_at),
-            "marked_uncollectible_at": ts(inv.marked_uncollectible_at),
-            "paid_at": ts(inv.paid_at),
-            "voided_at": ts(inv.voided_at),
-        },
+        "status_transitions": _status_transitions(inv),
     }
