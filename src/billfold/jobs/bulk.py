@@ -29,7 +29,7 @@ charge finishes through the general payment code
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -45,6 +45,7 @@ from billfold.invoices.builder import line_fields
 from billfold.invoices.payment import record_declined_card
 from billfold.jobs.bulk_write import Rows, streamed_events, write
 from billfold.jobs.renewal_batch import Batch, Items, Row, load_batch, load_subscriptions, looks_plain, plain_terms
+from billfold.jobs.worker import ContextFor
 from billfold.models import Invoice, InvoiceLine, PaymentMethod, Subscription
 from billfold.objects.invoice import LINES_PAGE, invoice_object, invoice_restated_fields
 from billfold.objects.subscription import (
@@ -59,10 +60,7 @@ from billfold.subscriptions.lines import period_lines
 from billfold.subscriptions.queries import subscription_payload
 from billfold.subscriptions.renewal import renewal_key
 
-__all__ = ["ContextFor", "renew_plain"]
-
-# The batch's context for an account (the worker makes one per account and batch).
-ContextFor = Callable[[str], Ctx]
+__all__ = ["renew_plain"]
 
 
 class _Shared:

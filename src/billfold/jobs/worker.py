@@ -38,17 +38,19 @@ from billfold.payments import PaymentGateway
 from billfold.schedules import advance_schedule, due_schedules_query
 from billfold.subscriptions.renewal import INCOMPLETE_LIFETIME
 
-__all__ = ["Worker", "due_subscriptions", "start_in_background"]
+__all__ = ["BulkRenewer", "ContextFor", "Worker", "due_subscriptions", "start_in_background"]
 
 log = logging.getLogger("billfold.worker")
 S = Subscription
 _JOB_BACKOFF = dt.timedelta(minutes=5)
 _FAST_PATH = "the fast path"
 
+# The batch's context for an account (the worker makes one per account and batch).
+ContextFor = Callable[[str], Ctx]
 # A fast path for plain renewals (see billfold.jobs.bulk): given the batch's claimed
 # subscriptions (their keys) and its context for an account, it renews those it can and
 # returns the keys of the rest for the general path.
-BulkRenewer = Callable[[Session, Callable[[str], Ctx], set[int], PaymentGateway], set[int]]
+BulkRenewer = Callable[[Session, ContextFor, set[int], PaymentGateway], set[int]]
 
 
 @contextmanager
